@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# make check: build the debug kernel and test_progs, run the reference
+# struct_ops suites plus tests/test_progs.list in the debug VM, then the
+# harness self-tests; print each result and "N passed, N failed".
+# usage: [VARIANT=series|upstream] scripts/check.sh
+set -euo pipefail
+FLAVOUR=debug
+. "$(dirname "$0")/config.sh"
+[ $# -eq 0 ] || { echo "usage: [VARIANT=series|upstream] $0" >&2; exit 2; }
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/build-kernel.sh"
+"$TOP/scripts/build-selftests.sh"
+
+results=$BUILD/check/$VARIANT
+rm -rf "$results"
+mkdir -p "$results"
+pass=0
+fail=0
+record() { # record PASS|FAIL name [detail]
+	if [ "$1" = PASS ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}"
+}
+
+# 1. test_progs in the debug VM.
+tests=bpf_tcp_ca,dummy_st_ops
+for t in $(entries "$TOP/tests/test_progs.list"); do tests+=",$t"; done
+progress "check: test_progs -t $tests"
+vmrc=0
+(cd "$STOUT" && "$TOP/scripts/vm-run.sh" -t 1500 -o "$results/test_progs" -q -- \
+	./test_progs -t "$tests") || vmrc=$?
+out=$results/test_progs/output.log
+# "#12/3 name/sub:OK" per subtest, "#12 name:OK" per test; a test with
+# subtests is counted by its subtests.
+seen=0
+while IFS= read -r line; do
+	[[ $line =~ ^#([0-9]+)(/[0-9]+)?[[:space:]]+([^:]+):(OK|SKIP|FAIL) ]] || continue
+	num=${BASH_REMATCH[1]} sub=${BASH_REMATCH[2]} name=${BASH_REMATCH[3]} st=${BASH_REMATCH[4]}
+	if [ -z "$sub" ] && grep -qE "^#$num/[0-9]+[[:space:]]" "$out"; then
+		[ "$st" = FAIL ] || continue # its subtests speak for it
+	fi
+	seen=$((seen + 1))
+	case $st in
+	OK) record PASS "$name" ;;
+	SKIP) record FAIL "$name" "skipped: a listed test must run" ;;
+	FAIL) record FAIL "$name" ;;
+	esac
+done <"$out"
+if [ $seen -eq 0 ]; then
+	record FAIL "test_progs" "no test ran (vm exit $vmrc); see $out"
+elif [ $vmrc -eq 125 ] || [ $vmrc -eq 124 ] || [ $vmrc -eq 126 ]; then
+	record FAIL "kernel log during test_progs" "vm exit $vmrc; see $results/test_progs/"
+elif [ $vmrc -ne 0 ] && [ $fail -eq 0 ]; then
+	record FAIL "test_progs exit code" "$vmrc"
+else
+	record PASS "kernel log during test_progs" "no splat, kmemleak scan clean"
+fi
+
+# 2. Harness self-tests.
+progress "check: harness self-tests"
+"$TOP/scripts/selftest-harness.sh" "$results/harness" >"$results/harness.log" 2>&1 || true
+while read -r st name detail; do
+	record "$st" "harness/$name" "$detail"
+done < <(grep -E '^(PASS|FAIL) ' "$results/harness.log")
+grep -qE '^(PASS|FAIL) ' "$results/harness.log" || record FAIL harness "no result; see $results/harness.log"
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ] && [ $pass -gt 0 ]

@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Shared settings for the harness scripts; sourced, never run.
+
+# The pinned base: Debian's linux-source-6.1 package.
+BASE_PKG=linux-source-6.1
+BASE_VERSION=6.1.192-2
+BASE_TARBALL=/usr/src/linux-source-6.1.tar.xz
+BASE_SHA256=4d415b3d364834fd818270e88813e90323bbfce4f519a0e6bd4940ddcd7df693
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+PATCHES=$TOP/patches
+
+# VARIANT=series: the base, stripped, with patches/series applied (build/linux).
+# VARIANT=upstream: the base as Debian ships it (build/upstream), the control.
+VARIANT=${VARIANT:-series}
+case "$VARIANT" in
+series) SRC=$BUILD/linux ;;
+upstream) SRC=$BUILD/upstream ;;
+*) echo "unknown VARIANT=$VARIANT (series or upstream)" >&2; exit 2 ;;
+esac
+
+# FLAVOUR=debug: KASAN, lockdep, kmemleak (make check).
+# FLAVOUR=demo: the same kernel without the debug fragment (make demo).
+FLAVOUR=${FLAVOUR:-debug}
+case "$FLAVOUR" in
+debug | demo) ;;
+*) echo "unknown FLAVOUR=$FLAVOUR (debug or demo)" >&2; exit 2 ;;
+esac
+
+OUT=$BUILD/out/$VARIANT-$FLAVOUR
+KOUT=$OUT/kernel
+STOUT=$OUT/selftests
+BPFTOOL=$STOUT/tools/sbin/bpftool
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=$BUILD
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-20G}
+
+# Harness identity for the commits it makes itself (base, strip).
+export GIT_AUTHOR_NAME="struct_ops harness" GIT_AUTHOR_EMAIL="harness@localhost"
+export GIT_COMMITTER_NAME="struct_ops harness" GIT_COMMITTER_EMAIL="harness@localhost"
+
+T0=${T0:-$(date +%s)}
+export T0
+progress() {
+	local s=$(($(date +%s) - T0))
+	printf '[%02d:%02d] %s\n' $((s / 60)) $((s % 60)) "$*"
+}
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || die "missing tool '$t' (run scripts/deps.sh)"
+	done
+}
+# The entries of a list file (patches/series, patches/removed, tests lists):
+# no comments, no blank lines.
+entries() {
+	grep -v '^[[:space:]]*\(#\|$\)' "$1" || true
+}
+
+# Run a long command with its output in a log file, printing a progress line
+# (elapsed minutes, the last thing it said) every minute.
+# usage: run_logged "what" LOGFILE cmd...
+run_logged() {
+	local what=$1 log=$2 pid rc=0 start=$(date +%s) last
+	shift 2
+	mkdir -p "$(dirname "$log")"
+	progress "$what (log: ${log#$TOP/})"
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_or_tick "$pid"; do
+		last=$(tail -n 1 "$log" 2>/dev/null | cut -c1-90)
+		progress "  $what: $((($(date +%s) - start) / 60)) min, $last"
+	done
+	wait "$pid" || rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "---- last lines of $log ----" >&2
+		grep -E 'error|Error|ERROR' "$log" | head -20 >&2 || true
+		tail -n 30 "$log" >&2
+		die "$what failed (exit $rc); full log: $log"
+	fi
+	progress "$what: done in $((($(date +%s) - start) / 60)) min $((($(date +%s) - start) % 60)) s"
+}
+# Wait up to 60 s for pid; true once it has exited.
+wait_or_tick() {
+	local i
+	for ((i = 0; i < 60; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	return 1
+}

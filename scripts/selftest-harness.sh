@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Self-tests of the harness: prove that the checks can fail.
+# Prints "PASS name" / "FAIL name detail" lines.
+# usage: [VARIANT=...] scripts/selftest-harness.sh RESULTS_DIR
+set -uo pipefail
+FLAVOUR=debug
+. "$(dirname "$0")/config.sh"
+[ $# -eq 1 ] || { echo "usage: $0 RESULTS_DIR" >&2; exit 2; }
+res=$1
+mkdir -p "$res"
+
+ok() { echo "PASS $1"; }
+ko() { echo "FAIL $1 $2"; }
+
+# The runner reports a kernel WARNING provoked through LKDTM, even though
+# the command itself succeeds.
+"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/splat" -- \
+	sh -c 'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' >"$res/splat.out" 2>&1
+rc=$?
+if [ $rc -eq 125 ] && grep -q 'WARNING:' "$res/splat/splat.log"; then
+	ok splat-detected
+else
+	ko splat-detected "vm-run exit $rc, expected 125 with a WARNING in splat.log"
+fi
+
+# The command's exit code comes back out of the guest.
+"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/exitcode" -- sh -c 'exit 7' >"$res/exitcode.out" 2>&1
+rc=$?
+[ $rc -eq 7 ] && ok exit-code-carried || ko exit-code-carried "vm-run exit $rc, expected 7"
+
+# A hanging guest is killed at the timeout, and its log is kept.
+"$TOP/scripts/vm-run.sh" -q -t 75 -o "$res/hang" -- sleep 3600 >"$res/hang.out" 2>&1
+rc=$?
+if [ $rc -eq 124 ] && [ -s "$res/hang/console.log" ]; then
+	ok hang-timeout
+else
+	ko hang-timeout "vm-run exit $rc, expected 124 and a console log"
+fi
+
+# The config check names an option Kconfig dropped.
+frag=$res/bogus.config
+echo CONFIG_STRUCT_OPS_HARNESS_NO_SUCH_OPTION=y >"$frag"
+if msg=$("$TOP/scripts/check-config.sh" "$KOUT/.config" "$frag" 2>&1); then
+	ko config-drop-detected "check-config accepted a missing option"
+elif grep -q STRUCT_OPS_HARNESS_NO_SUCH_OPTION <<<"$msg"; then
+	ok config-drop-detected
+else
+	ko config-drop-detected "check-config failed without naming the option"
+fi
+
+# Exporting the work tree reproduces patches/ byte for byte.
+if [ "$VARIANT" = series ]; then
+	if "$TOP/scripts/export.sh" --check; then
+		ok export-unchanged
+	else
+		ko export-unchanged "scripts/export.sh --check: build/linux does not export to patches/"
+	fi
+fi

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Boot a kernel in QEMU with the host root read-only over 9p and run one
+# command inside; the command's exit code becomes this script's exit code.
+#
+# usage: scripts/vm-run.sh [-k BZIMAGE] [-t SECONDS] [-o OUTDIR] [-q] -- CMD...
+#   -k  kernel image (default: build/out/$VARIANT-$FLAVOUR/kernel/arch/x86/boot/bzImage)
+#   -t  wall-clock timeout for the whole guest (default 900)
+#   -o  writable results directory, mounted at /mnt/out in the guest
+#       (default: build/vm/<timestamp>); holds console.log, dmesg.log,
+#       output.log (the command's output), kmemleak.log, exit-code
+#   -q  do not stream the command's output
+# Environment: VM_KVM=1 uses KVM (off by default: it hangs on these machines),
+# VM_MEM (MiB, default 4096), VM_CPUS (default 2).
+#
+# Exit codes: the command's own, or 124 guest timed out, 125 the kernel log
+# shows a splat (BUG/WARNING/KASAN/UBSAN/lockdep/RCU/kmemleak/Oops/panic),
+# 126 the guest died before the command finished.
+set -euo pipefail
+. "$(dirname "$0")/config.sh"
+
+usage() { sed -n '5,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+kernel=$KOUT/arch/x86/boot/bzImage
+timeout=900
+out=
+quiet=0
+while getopts k:t:o:qh opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	o) out=$OPTARG ;;
+	q) quiet=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" = -- ] && shift
+[ $# -gt 0 ] || usage
+need qemu-system-x86_64 timeout
+[ -f "$kernel" ] || die "no kernel image at $kernel (make kernel)"
+out=${out:-$BUILD/vm/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+case "$out" in /tmp/*) die "results dir $out is under /tmp, which the guest hides with a tmpfs" ;; esac
+rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.log
+
+# The command, run by scripts/vm-init.sh in the guest from the current directory.
+{
+	echo "cd $(printf %q "$PWD")"
+	printf '%q ' "$@"
+	echo
+} >"$out/cmd.sh"
+
+accel=(-accel tcg,thread=multi -cpu max)
+[ "${VM_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
+append="console=ttyS0 loglevel=5 root=hostroot rootfstype=9p"
+append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
+append+=" init=$TOP/scripts/vm-init.sh panic=-1 nokaslr"
+
+progress "vm: booting $(basename "$(dirname "$(dirname "$(dirname "$(dirname "$kernel")")")")") for: $*"
+qemu=(qemu-system-x86_64 -nodefaults -no-reboot -display none -monitor none
+	-machine q35 "${accel[@]}" -smp "${VM_CPUS:-2}" -m "${VM_MEM:-4096}"
+	-kernel "$kernel" -append "$append"
+	-serial "file:$out/console.log"
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
+	-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=out,mount_tag=results
+	-nic none)
+start=$(date +%s)
+rc=0
+timeout -k 10 "$timeout" "${qemu[@]}" </dev/null &
+qpid=$!
+if [ $quiet -eq 0 ]; then
+	touch "$out/output.log"
+	tail -n +1 -F --pid=$qpid "$out/output.log" 2>/dev/null &
+fi
+wait $qpid || rc=$?
+sleep 0.2
+secs=$(($(date +%s) - start))
+
+# Judge the whole kernel log: the dmesg the guest saved, else the console.
+log=$out/dmesg.log
+[ -s "$log" ] || log=$out/console.log
+splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic|kernel BUG'
+splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
+splat_re+='|suspicious RCU usage|lockdep|INFO: task .* blocked|unreferenced object|new suspected memory leak'
+grep -E "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" 2>/dev/null |
+	grep -v 'lockdep: fixing up alternatives' >"$out/splat.log" || true
+
+if [ -s "$out/splat.log" ]; then
+	echo "vm: KERNEL SPLAT in $log:" >&2
+	head -n 20 "$out/splat.log" | sed 's/^/vm:   /' >&2
+	exit 125
+fi
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "vm: guest timed out after ${timeout}s; console log: $out/console.log" >&2
+	tail -n 20 "$out/console.log" >&2
+	exit 124
+fi
+if [ ! -f "$out/exit-code" ]; then
+	echo "vm: the guest died before the command finished (qemu exit $rc); console log: $out/console.log" >&2
+	tail -n 20 "$out/console.log" >&2
+	exit 126
+fi
+code=$(cat "$out/exit-code")
+progress "vm: command exited $code after ${secs}s, no splat (logs: ${out#$TOP/})"
+exit "$code"
