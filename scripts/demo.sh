@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make demo: boot the non-debug kernel and show a BPF congestion control
+# registered through a struct_ops map, used by real TCP traffic, inspected
+# with bpftool, and unregistered.
+# usage: [VARIANT=series|upstream] scripts/demo.sh
+set -euo pipefail
+FLAVOUR=demo
+. "$(dirname "$0")/config.sh"
+[ $# -eq 0 ] || { echo "usage: [VARIANT=series|upstream] $0" >&2; exit 2; }
+
+"$TOP/scripts/deps.sh"
+"$TOP/scripts/build-kernel.sh"
+# Only what the demo needs from the selftests: bpftool and two BPF objects.
+mkdir -p "$STOUT"
+run_logged "building bpftool and bpf_cubic/bpf_dctcp for $VARIANT-$FLAVOUR" "$OUT/logs/demo-objs.log" \
+	make -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" \
+	OUTPUT="$STOUT" VMLINUX_BTF="$KOUT/vmlinux" \
+	"$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$STOUT/bpf_dctcp.bpf.o"
+
+"$TOP/scripts/vm-run.sh" -t 900 -o "$BUILD/demo/$VARIANT" -- \
+	"$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o"
