@@ -10,6 +10,9 @@ need make gcc clang llc
 [ -f "$KOUT/Module.symvers" ] || die "no $KOUT/Module.symvers: build the kernel's modules first (make kernel)"
 
 mkdir -p "$STOUT"
+# The Makefile links urandom_read against "liburandom_read.so" relative to
+# the directory make runs in (the source directory), not OUTPUT.
+ln -sfn "$STOUT/liburandom_read.so" "$SRC/tools/testing/selftests/bpf/liburandom_read.so"
 run_logged "building bpftool, libbpf, test_progs for $VARIANT-$FLAVOUR" "$OUT/logs/selftests.log" \
 	make -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" \
 	OUTPUT="$STOUT" VMLINUX_BTF="$KOUT/vmlinux" KDIR="$KOUT" \

@@ -83,9 +83,8 @@ log=$out/dmesg.log
 [ -s "$log" ] || log=$out/console.log
 splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic|kernel BUG'
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
-splat_re+='|suspicious RCU usage|lockdep|INFO: task .* blocked|unreferenced object|new suspected memory leak'
-grep -E "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" 2>/dev/null |
-	grep -v 'lockdep: fixing up alternatives' >"$out/splat.log" || true
+splat_re+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|unreferenced object|new suspected memory leak'
+grep -E "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" >"$out/splat.log" 2>/dev/null || true
 
 if [ -s "$out/splat.log" ]; then
 	echo "vm: KERNEL SPLAT in $log:" >&2
