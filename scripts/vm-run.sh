@@ -50,7 +50,7 @@ rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.l
 	echo
 } >"$out/cmd.sh"
 
-accel=(-accel tcg,thread=multi -cpu max)
+accel=(-accel tcg,thread=multi -cpu max,la57=off)
 [ "${VM_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
 append="console=ttyS0 loglevel=5 root=hostroot rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144 ro"
