@@ -28,6 +28,7 @@ debug | demo) ;;
 *) echo "unknown FLAVOUR=$FLAVOUR (debug or demo)" >&2; exit 2 ;;
 esac
 
+export VARIANT FLAVOUR
 OUT=$BUILD/out/$VARIANT-$FLAVOUR
 KOUT=$OUT/kernel
 STOUT=$OUT/selftests

@@ -12,7 +12,7 @@ pkgs=(
 	clang llvm lld
 	qemu-system-x86
 	iproute2 iperf3 ethtool
-	python3 git
+	python3 python3-ply git
 )
 [ "${1:-}" = --docs ] && pkgs+=(python3-sphinx python3-sphinx-rtd-theme)
 

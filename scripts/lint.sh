@@ -39,22 +39,30 @@ kmake() { make -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@
 # 1. checkpatch --strict, patch by patch.
 for p in $(entries "$PATCHES/series"); do
 	log=$res/checkpatch-${p%.patch}.log
-	"$SRC/scripts/checkpatch.pl" --strict --show-types --no-summary "$PATCHES/$p" >"$log" 2>&1 || true
+	# From the top of the kernel tree, as a maintainer runs it.
+	(cd "$SRC" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --show-types \
+		--no-summary "$PATCHES/$p") >"$log" 2>&1 || true
 	bad=0
 	kept=0
+	global=0
 	while IFS=$'\t' read -r type file; do
-		if awk -v f="$file" -v t="$type" '$1 == f { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
+		if awk -v f="$file" -v t="$type" '$1 == "*" { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
+			<(entries "$TOP/lint/checkpatch.allow"); then
+			global=$((global + 1))
+		elif awk -v f="$file" -v t="$type" '$1 == f { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
 			<(entries "$TOP/lint/checkpatch.allow"); then
 			kept=$((kept + 1))
 		else
 			bad=$((bad + 1))
 		fi
 	done < <(awk '/^(ERROR|WARNING|CHECK):/ { split($0, a, ":"); type = a[2]; next }
-		/^#[0-9]+: FILE: / && type { f = $3; sub(/:[0-9]+:$/, "", f); print type "\t" f; type = "" }' "$log")
-	if [ $kept -gt 0 ] && ! sed -n '/^Subject/,/^---$/p' "$PATCHES/$p" | grep -qi checkpatch; then
+		/^#[0-9]+: / && type { f = ""; if ($2 == "FILE:") { f = $3; sub(/:[0-9]+:$/, "", f) } else f = "*";
+			print type "\t" f; type = "" }' "$log")
+	kept=$((kept + global))
+	if [ $((kept - global)) -gt 0 ] && ! sed -n '/^Subject/,/^---$/p' "$PATCHES/$p" | grep -qi checkpatch; then
 		record FAIL "checkpatch $p" "$kept allowed findings but the message does not justify them"
 	elif [ $bad -eq 0 ]; then
-		record PASS "checkpatch $p" "${kept} justified"
+		record PASS "checkpatch $p" "$kept kept, see lint/checkpatch.allow"
 	else
 		record FAIL "checkpatch $p" "$bad findings, see ${log#$TOP/}"
 	fi
@@ -66,6 +74,16 @@ added=$(git -C "$SRC" diff --diff-filter=A --name-only strip..HEAD -- '*.c' '*.h
 n=$(grep -c 'warning' "$res/kernel-doc.log" || true)
 [ "$n" -eq 0 ] && record PASS "kernel-doc" "$(echo $added | wc -w) files" ||
 	record FAIL "kernel-doc" "$n warnings, see ${res#$TOP/}/kernel-doc.log"
+
+# MAINTAINERS: every file the series adds resolves to its entry.
+entry=$(sed -n 's/^+\(BPF \[STRUCT_OPS\]\)$/\1/p' "$PATCHES"/*.patch | head -n 1)
+nomaint=0
+for f in $(git -C "$SRC" diff --diff-filter=A --name-only strip..HEAD); do
+	(cd "$SRC" && PATH=/usr/bin:$PATH scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--sections -f "$f" 2>/dev/null) | grep -qF "$entry" || { nomaint=$((nomaint + 1)); echo "no $entry: $f"; }
+done >"$res/get_maintainer.log"
+[ -n "$entry" ] && [ $nomaint -eq 0 ] && record PASS "get_maintainer.pl" "every added file resolves to $entry" ||
+	record FAIL "get_maintainer.pl" "${entry:-no entry}; see ${res#$TOP/}/get_maintainer.log"
 
 # A work tree of the base as shipped, for the before/after comparisons.
 base_tree=$BUILD/lint-base
