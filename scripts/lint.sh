@@ -89,7 +89,7 @@ done >"$res/get_maintainer.log"
 base_tree=$BUILD/lint-base
 if [ ! -d "$base_tree" ]; then
 	progress "lint: base work tree in $base_tree"
-	git -C "$SRC" worktree add -q --detach "$base_tree" base
+	git -C "$SRC" worktree add -q --detach "$base_tree" "strip^"
 fi
 
 # 3. W=1 and sparse on every kernel C file the series touches, base vs series.

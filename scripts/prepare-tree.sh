@@ -65,7 +65,7 @@ progress "unpacking the base into $SRC"
 tar -C "$tmp" --strip-components=1 -xJf "$BASE_TARBALL"
 
 cd "$tmp"
-git init -q -b base .
+git init -q -b pristine .
 git config core.abbrev 12
 git config user.name "$GIT_COMMITTER_NAME"
 git config user.email "$GIT_COMMITTER_EMAIL"

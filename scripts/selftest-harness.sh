@@ -14,7 +14,7 @@ ko() { echo "FAIL $1 $2"; }
 
 # The runner reports a kernel WARNING provoked through LKDTM, even though
 # the command itself succeeds.
-"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/splat" -- \
+"$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/splat" -- \
 	sh -c 'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' >"$res/splat.out" 2>&1
 rc=$?
 if [ $rc -eq 125 ] && grep -q 'WARNING:' "$res/splat/splat.log"; then
@@ -24,12 +24,12 @@ else
 fi
 
 # The command's exit code comes back out of the guest.
-"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/exitcode" -- sh -c 'exit 7' >"$res/exitcode.out" 2>&1
+"$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/exitcode" -- sh -c 'exit 7' >"$res/exitcode.out" 2>&1
 rc=$?
 [ $rc -eq 7 ] && ok exit-code-carried || ko exit-code-carried "vm-run exit $rc, expected 7"
 
 # A hanging guest is killed at the timeout, and its log is kept.
-"$TOP/scripts/vm-run.sh" -q -t 75 -o "$res/hang" -- sleep 3600 >"$res/hang.out" 2>&1
+"$TOP/scripts/vm-run.sh" -q -K -t 75 -o "$res/hang" -- sleep 3600 >"$res/hang.out" 2>&1
 rc=$?
 if [ $rc -eq 124 ] && [ -s "$res/hang/console.log" ]; then
 	ok hang-timeout

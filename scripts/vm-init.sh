@@ -31,7 +31,7 @@ out=/mnt/out
 bash "$out/cmd.sh" >"$out/output.log" 2>&1 </dev/null
 rc=$?
 
-if [ -w /sys/kernel/debug/kmemleak ]; then
+if [ -w /sys/kernel/debug/kmemleak ] && [ ! -e "$out/no-kmemleak" ]; then
 	# Objects must stay unreferenced for a while before kmemleak reports
 	# them, hence two scans some seconds apart.
 	echo scan >/sys/kernel/debug/kmemleak

@@ -2,13 +2,14 @@
 # Boot a kernel in QEMU with the host root read-only over 9p and run one
 # command inside; the command's exit code becomes this script's exit code.
 #
-# usage: scripts/vm-run.sh [-k BZIMAGE] [-t SECONDS] [-o OUTDIR] [-q] -- CMD...
+# usage: scripts/vm-run.sh [-k BZIMAGE] [-t SECONDS] [-o OUTDIR] [-q] [-K] -- CMD...
 #   -k  kernel image (default: build/out/$VARIANT-$FLAVOUR/kernel/arch/x86/boot/bzImage)
 #   -t  wall-clock timeout for the whole guest (default 900)
 #   -o  writable results directory, mounted at /mnt/out in the guest
 #       (default: build/vm/<timestamp>); holds console.log, dmesg.log,
 #       output.log (the command's output), kmemleak.log, exit-code
 #   -q  do not stream the command's output
+#   -K  skip the kmemleak scan after the command (it takes most of a minute)
 # Environment: VM_KVM=1 uses KVM (off by default: it hangs on these machines),
 # VM_MEM (MiB, default 4096), VM_CPUS (default 2).
 #
@@ -18,17 +19,19 @@
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
-usage() { sed -n '5,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 kernel=$KOUT/arch/x86/boot/bzImage
 timeout=900
 out=
 quiet=0
-while getopts k:t:o:qh opt; do
+kmemleak=1
+while getopts k:t:o:qKh opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	o) out=$OPTARG ;;
 	q) quiet=1 ;;
+	K) kmemleak=0 ;;
 	*) usage ;;
 	esac
 done
@@ -41,7 +44,8 @@ out=${out:-$BUILD/vm/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 case "$out" in /tmp/*) die "results dir $out is under /tmp, which the guest hides with a tmpfs" ;; esac
-rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.log
+rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.log "$out"/no-kmemleak
+[ $kmemleak -eq 1 ] || touch "$out/no-kmemleak"
 
 # The command, run by scripts/vm-init.sh in the guest from the current directory.
 {
