@@ -25,7 +25,6 @@ for ns in srv cli; do
 	ip -n $ns link set veth-${ns:0:1} up
 	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" limit 10000
 done
-run ip netns exec cli ping -c 2 -q 10.200.0.1 | tail -n 2
 
 step "Register bpf_cubic: one BPF_MAP_TYPE_STRUCT_OPS map update"
 run "$bpftool" struct_ops register "$obj"
@@ -44,7 +43,7 @@ step "TCP transfer with bpf_cubic (${secs}s); ss while it runs"
 transfer bpf_cubic 5202 &
 pid=$!
 sleep $((secs / 2))
-ip netns exec cli ss -tin dst 10.200.0.1 | grep -E 'ESTAB|bpf_cubic|cubic' | grep -v '^$' | head -n 6
+ip netns exec cli ss -tin dst 10.200.0.1 | head -n 5
 wait $pid
 
 step "Side by side"
