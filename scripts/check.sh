@@ -15,12 +15,6 @@ FLAVOUR=debug
 results=$BUILD/check/$VARIANT
 rm -rf "$results"
 mkdir -p "$results"
-pass=0
-fail=0
-record() { # record PASS|FAIL name [detail]
-	if [ "$1" = PASS ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}"
-}
 
 # 1. test_progs in the debug VM.
 tests=bpf_tcp_ca,dummy_st_ops

@@ -98,3 +98,12 @@ wait_or_tick() {
 	done
 	return 1
 }
+
+# Test results: "PASS name (detail)" / "FAIL name (detail)" lines, counted
+# for the closing "N passed, N failed".
+pass=0
+fail=0
+record() { # record PASS|FAIL name [detail]
+	if [ "$1" = PASS ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}"
+}

@@ -28,12 +28,6 @@ need sparse perl
 res=$BUILD/lint
 rm -rf "$res"
 mkdir -p "$res"
-pass=0
-fail=0
-record() { # record PASS|FAIL name [detail]
-	if [ "$1" = PASS ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
-	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}"
-}
 kmake() { make -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@:3}"; }
 
 # 1. checkpatch --strict, patch by patch.
