@@ -12,16 +12,25 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+mkdir -p /mnt/out 2>/dev/null || mount -t tmpfs tmpfs /mnt
+mkdir -p /mnt/out
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /mnt/out
+# A fresh /tmp, but host directories under /tmp that the command needs
+# (listed by vm-run.sh) stay reachable at the same paths.
+mkdir -p /run/host-tmp
+mount --bind /tmp /run/host-tmp
+mount -t tmpfs tmpfs /tmp
+while read -r keep; do
+	[ -d "/run/host-tmp/${keep#/tmp/}" ] || continue
+	mkdir -p "$keep"
+	mount --bind "/run/host-tmp/${keep#/tmp/}" "$keep"
+done </mnt/out/keep-tmp 2>/dev/null
 mount -t tmpfs tmpfs /var/tmp 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
-mkdir -p /mnt/out 2>/dev/null || mount -t tmpfs tmpfs /mnt
-mkdir -p /mnt/out
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results /mnt/out
 ip link set lo up
 hostname vm 2>/dev/null
 ulimit -l unlimited

@@ -43,7 +43,10 @@ need qemu-system-x86_64 timeout
 out=${out:-$BUILD/vm/$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-case "$out" in /tmp/*) die "results dir $out is under /tmp, which the guest hides with a tmpfs" ;; esac
+# The guest mounts a tmpfs on /tmp; these host paths under /tmp stay visible.
+for p in "$TOP" "$PWD" "$(dirname "$kernel")"; do
+	case "$p" in /tmp/*) echo "/tmp/$(echo "${p#/tmp/}" | cut -d/ -f1)" ;; esac
+done | sort -u >"$out/keep-tmp"
 rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.log "$out"/no-kmemleak
 [ $kmemleak -eq 1 ] || touch "$out/no-kmemleak"
 
