@@ -2,10 +2,14 @@
 # Install the Debian packages the harness needs (idempotent).
 # usage: scripts/deps.sh [--docs]
 set -euo pipefail
+. "$(dirname "$0")/config.sh"
+case "${1:-}" in
+--docs | "") ;;
+*) echo "usage: $0 [--docs]" >&2; exit 2 ;;
+esac
 
-BASE_VERSION=${BASE_VERSION:-6.1.192-2}
 pkgs=(
-	"linux-source-6.1=$BASE_VERSION"
+	"$BASE_PKG=$BASE_VERSION"
 	build-essential bc bison flex kmod cpio rsync
 	libelf-dev libssl-dev libcap-dev zlib1g-dev libzstd-dev libmnl-dev
 	dwarves ccache sparse
@@ -38,9 +42,9 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
-	if ! apt-cache madison linux-source-6.1 | grep -q " $BASE_VERSION "; then
-		echo "deps: linux-source-6.1 $BASE_VERSION is no longer served;" >&2
-		echo "deps: available: $(apt-cache madison linux-source-6.1 | awk '{print $3}' | xargs)" >&2
+	if ! apt-cache madison "$BASE_PKG" | grep -q " $BASE_VERSION "; then
+		echo "deps: $BASE_PKG $BASE_VERSION is no longer served;" >&2
+		echo "deps: available: $(apt-cache madison "$BASE_PKG" | awk '{print $3}' | xargs)" >&2
 		echo "deps: change BASE_VERSION and BASE_SHA256 in scripts/config.sh" >&2
 	fi
 	echo "deps: apt-get install failed for: ${missing[*]}" >&2
