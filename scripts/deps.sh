@@ -16,7 +16,7 @@ pkgs=(
 	clang llvm lld
 	qemu-system-x86
 	iproute2 iperf3 ethtool
-	python3 python3-ply git
+	python3 python3-ply python3-git git
 )
 [ "${1:-}" = --docs ] && pkgs+=(python3-sphinx python3-sphinx-rtd-theme)
 
