@@ -5,7 +5,7 @@
 VARIANT ?= series
 export VARIANT
 
-.PHONY: help deps tree export kernel selftests check demo lint docs vm clean
+.PHONY: help deps tree export kernel selftests check parity demo lint docs vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -34,6 +34,10 @@ selftests: kernel
 ## check      everything from nothing, then the tests in the debug VM
 check:
 	scripts/check.sh
+
+## parity     the base's own tests on the control and on the series, side by side (FULL=1: all of test_progs)
+parity:
+	FULL=$(or $(FULL),0) scripts/parity.sh
 
 ## demo       a BPF congestion control registered, used and unregistered
 demo:

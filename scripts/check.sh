@@ -15,14 +15,20 @@ FLAVOUR=debug
 results=$BUILD/check/$VARIANT
 rm -rf "$results"
 mkdir -p "$results"
+# Every result line, and the closing count, also in summary.log.
+exec > >(tee "$results/summary.log")
 
-# 1. test_progs in the debug VM.
+# 1. test_progs in the debug VM: the reference suites, the cheap part of
+# the parity selection, and the series' own tests.
+[ -f "$TOP/tests/test_progs.list" ] || die "missing tests/test_progs.list"
 tests=bpf_tcp_ca,dummy_st_ops
-for t in $(entries "$TOP/tests/test_progs.list"); do tests+=",$t"; done
-progress "check: test_progs -t $tests"
+for t in $(parity_tests "$TOP/tests/parity.list" cheap) $(entries "$TOP/tests/test_progs.list"); do
+	[[ ,$tests, == *,$t,* ]] || tests+=",$t"
+done
+progress "check: test_progs -a $tests"
 vmrc=0
 (cd "$STOUT" && "$TOP/scripts/vm-run.sh" -t 1500 -o "$results/test_progs" -q -- \
-	./test_progs -t "$tests") || vmrc=$?
+	./test_progs -a "$tests") || vmrc=$?
 out=$results/test_progs/output.log
 # "#12/3 name/sub:OK" per subtest, "#12 name:OK" per test; a test with
 # subtests is counted by its subtests.
@@ -44,7 +50,7 @@ done <"$out"
 # series adds, which the base (VARIANT=upstream) does not have.
 for t in ${tests//,/ }; do
 	grep -qE "^#[0-9]+[[:space:]]+$t:" "$out" && continue
-	if [ "$VARIANT" = upstream ] && [ "$t" != bpf_tcp_ca ] && [ "$t" != dummy_st_ops ]; then
+	if [ "$VARIANT" = upstream ] && grep -qx "$t" <(entries "$TOP/tests/test_progs.list"); then
 		echo "n/a $t (not in the base)"
 	elif [ -s "$out" ]; then
 		record FAIL "$t" "did not run"
@@ -66,7 +72,14 @@ progress "check: harness self-tests"
 while read -r st name detail; do
 	record "$st" "harness/$name" "$detail"
 done < <(grep -E '^(PASS|FAIL) ' "$results/harness.log")
-grep -qE '^(PASS|FAIL) ' "$results/harness.log" || record FAIL harness "no result; see $results/harness.log"
+# Each self-test must have reported: one that never ran proves nothing.
+expected="splat-detected exit-code-carried hang-timeout config-drop-detected"
+expected+=" parity-regression-detected parity-errno-change-detected parity-equal-passes"
+[ "$VARIANT" = series ] && expected+=" export-unchanged"
+for n in $expected; do
+	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||
+		record FAIL "harness/$n" "did not run; see $results/harness.log"
+done
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]

@@ -66,6 +66,41 @@ entries() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$1" || true
 }
 
+# The test names of tests/parity.list: all of them, or only the cheap ones
+# (those not marked [slow]), one per line.
+# usage: parity_tests FILE all|cheap
+parity_tests() {
+	[ -f "$1" ] || die "missing $1"
+	case $2 in
+	all) grep -v '^[[:space:]]*#' "$1" ;;
+	cheap) grep -v '^[[:space:]]*#' "$1" | grep -vF '[slow]' ;;
+	*) die "parity_tests: all or cheap, not '$2'" ;;
+	esac | sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e 's/^[[:space:]]*//' -e '/^$/d'
+}
+
+# test_progs results in a log as "name status" lines (OK, SKIP, FAIL): one
+# per subtest ("#12/3 test/sub:OK"), and one per test that has none.  A test
+# that failed outside its subtests gets a line of its own.
+tp_results() {
+	awk '
+	match($0, /^#[0-9]+(\/[0-9]+)?[ \t]+/) {
+		num = substr($1, 2); rest = substr($0, RLENGTH + 1)
+		if (!match(rest, /:(OK|SKIP|FAIL)( |$)/)) next
+		name = substr(rest, 1, RSTART - 1); st = substr(rest, RSTART + 1, RLENGTH - 1)
+		sub(/ $/, "", st)
+		if (index(num, "/")) { split(num, a, "/"); has[a[1]] = 1 } else { tnum[name] = num }
+		if (!(name in seen)) order[n++] = name
+		seen[name] = st
+	}
+	END {
+		for (i = 0; i < n; i++) {
+			k = order[i]
+			if ((k in tnum) && has[tnum[k]] && seen[k] != "FAIL") continue
+			print k, seen[k]
+		}
+	}' "$1"
+}
+
 # Run a long command with its output in a log file, printing a progress line
 # (elapsed minutes, the last thing it said) every minute.
 # usage: run_logged "what" LOGFILE cmd...

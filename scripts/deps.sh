@@ -16,6 +16,7 @@ pkgs=(
 	clang llvm lld
 	qemu-system-x86
 	iproute2 iperf3 ethtool
+	bpftool libbpf-dev
 	python3 python3-ply python3-git git
 )
 [ "${1:-}" = --docs ] && pkgs+=(python3-sphinx python3-sphinx-rtd-theme)

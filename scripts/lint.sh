@@ -30,47 +30,91 @@ rm -rf "$res"
 mkdir -p "$res"
 kmake() { make -C "$1" O="$2" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" "${@:3}"; }
 
-# 1. checkpatch --strict, patch by patch.
-for p in $(entries "$PATCHES/series"); do
-	log=$res/checkpatch-${p%.patch}.log
+# 1. checkpatch --strict, patch by patch.  Every finding counts: one with a
+# "#N: FILE: f:L:" line is the file's, one without (the commit message, a
+# missing Signed-off-by) is "*"'s.  Allowed: what lint/checkpatch.allow lists.
+checkpatch() { # patch log
 	# From the top of the kernel tree, as a maintainer runs it.
 	(cd "$SRC" && PATH=/usr/bin:$PATH scripts/checkpatch.pl --strict --show-types \
-		--no-summary "$PATCHES/$p") >"$log" 2>&1 || true
+		--no-summary "$1") >"$2" 2>&1 || true
+}
+findings() { # log -> "TYPE<tab>file" per finding
+	awk '/^(ERROR|WARNING|CHECK):/ {
+			if (type) print type "\t*"
+			split($0, a, ":"); type = a[2]; next }
+		/^#[0-9]+: / && type { f = "*"; if ($2 == "FILE:") { f = $3; sub(/:[0-9]+:$/, "", f) }
+			print type "\t" f; type = "" }
+		END { if (type) print type "\t*" }' "$1"
+}
+allowed() { # type file
+	awk -v f="$2" -v t="$1" '$1 == f || $1 == "*" { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
+		<(entries "$TOP/lint/checkpatch.allow")
+}
+for p in $(entries "$PATCHES/series"); do
+	log=$res/checkpatch-${p%.patch}.log
+	checkpatch "$PATCHES/$p" "$log"
 	bad=0
 	kept=0
-	global=0
+	own=0
 	while IFS=$'\t' read -r type file; do
-		if awk -v f="$file" -v t="$type" '$1 == "*" { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
-			<(entries "$TOP/lint/checkpatch.allow"); then
-			global=$((global + 1))
-		elif awk -v f="$file" -v t="$type" '$1 == f { for (i = 2; i <= NF; i++) if ($i == t) ok = 1 } END { exit !ok }' \
-			<(entries "$TOP/lint/checkpatch.allow"); then
+		if allowed "$type" "$file"; then
 			kept=$((kept + 1))
+			allowed "$type" "*" || own=$((own + 1))
 		else
 			bad=$((bad + 1))
+			echo "not allowed: $type in $file" >>"$log"
 		fi
-	done < <(awk '/^(ERROR|WARNING|CHECK):/ { split($0, a, ":"); type = a[2]; next }
-		/^#[0-9]+: / && type { f = ""; if ($2 == "FILE:") { f = $3; sub(/:[0-9]+:$/, "", f) } else f = "*";
-			print type "\t" f; type = "" }' "$log")
-	kept=$((kept + global))
-	if [ $((kept - global)) -gt 0 ] && ! sed -n '/^Subject/,/^---$/p' "$PATCHES/$p" | grep -qi checkpatch; then
-		record FAIL "checkpatch $p" "$kept allowed findings but the message does not justify them"
+	done < <(findings "$log")
+	if [ $own -gt 0 ] && ! sed -n '/^Subject/,/^---$/p' "$PATCHES/$p" | grep -qi checkpatch; then
+		record FAIL "checkpatch $p" "$own allowed findings but the message does not justify them"
 	elif [ $bad -eq 0 ]; then
 		record PASS "checkpatch $p" "$kept kept, see lint/checkpatch.allow"
 	else
 		record FAIL "checkpatch $p" "$bad findings, see ${log#$TOP/}"
 	fi
 done
+# The gate must be able to fail: the first patch without its Signed-off-by.
+first=$(entries "$PATCHES/series" | head -n 1)
+grep -v '^Signed-off-by:' "$PATCHES/$first" >"$res/no-sign-off.patch"
+checkpatch "$res/no-sign-off.patch" "$res/checkpatch-no-sign-off.log"
+n=0
+while IFS=$'\t' read -r type file; do
+	allowed "$type" "$file" || n=$((n + 1))
+done < <(findings "$res/checkpatch-no-sign-off.log")
+if [ $n -gt 0 ] && grep -q MISSING_SIGN_OFF "$res/checkpatch-no-sign-off.log"; then
+	record PASS "checkpatch self-test" "a patch without Signed-off-by fails ($n findings)"
+else
+	record FAIL "checkpatch self-test" "a patch without Signed-off-by passed; see ${res#$TOP/}/checkpatch-no-sign-off.log"
+fi
 
 # 2. kernel-doc on the kernel files the series adds.
 added=$(git -C "$SRC" diff --diff-filter=A --name-only strip..HEAD -- '*.c' '*.h' ':!tools' ':!Documentation')
-(cd "$SRC" && scripts/kernel-doc -none -Wall $added) >"$res/kernel-doc.log" 2>&1 || true
-n=$(grep -c 'warning' "$res/kernel-doc.log" || true)
-[ "$n" -eq 0 ] && record PASS "kernel-doc" "$(echo $added | wc -w) files" ||
-	record FAIL "kernel-doc" "$n warnings, see ${res#$TOP/}/kernel-doc.log"
+# This tree's kernel-doc has no -Wall: -v is what warns about a missing
+# Return: section.  Its exit status counts too (usage errors).
+kdoc() { # log files...
+	local log=$1 rc=0 n
+	shift
+	(cd "$SRC" && scripts/kernel-doc -v -none "$@") >"$log" 2>&1 || rc=$?
+	n=$(grep -c ': warning: ' "$log" || true)
+	[ $rc -eq 0 ] && [ "$n" -eq 0 ] && [ $# -gt 0 ]
+}
+if kdoc "$res/kernel-doc.log" $added; then
+	record PASS "kernel-doc" "$(echo $added | wc -w) files, 0 warnings"
+else
+	record FAIL "kernel-doc" "see ${res#$TOP/}/kernel-doc.log"
+fi
+# The gate must be able to fail: a comment that misses a parameter and
+# the return value.
+printf '/**\n * f() - x\n * @a: y\n */\nint f(int a, int b);\n' >"$res/kernel-doc-bad.h"
+if kdoc "$res/kernel-doc-bad.log" "$res/kernel-doc-bad.h"; then
+	record FAIL "kernel-doc self-test" "a broken comment passed"
+else
+	record PASS "kernel-doc self-test" "a broken comment fails: $(grep -c ': warning: ' "$res/kernel-doc-bad.log") warnings"
+fi
 
-# MAINTAINERS: every file the series adds resolves to its entry.
-entry=$(sed -n 's/^+\(BPF \[STRUCT_OPS\]\)$/\1/p' "$PATCHES"/*.patch | head -n 1)
+# MAINTAINERS: every file the series adds resolves to the entry it extends.
+entry="BPF [NETWORKING] (struct_ops, reuseport)"
+grep -qxF "$entry" "$SRC/MAINTAINERS" || entry=
 nomaint=0
 for f in $(git -C "$SRC" diff --diff-filter=A --name-only strip..HEAD); do
 	(cd "$SRC" && PATH=/usr/bin:$PATH scripts/get_maintainer.pl --no-git --no-git-fallback \
