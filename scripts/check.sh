@@ -30,26 +30,21 @@ vmrc=0
 (cd "$STOUT" && "$TOP/scripts/vm-run.sh" -t 1500 -o "$results/test_progs" -q -- \
 	./test_progs -a "$tests") || vmrc=$?
 out=$results/test_progs/output.log
-# "#12/3 name/sub:OK" per subtest, "#12 name:OK" per test; a test with
-# subtests is counted by its subtests.
+# One result per subtest, and per test without subtests (tp_results; a
+# failed test's lines come again under "All error logs:", counted once).
 seen=0
-while IFS= read -r line; do
-	[[ $line =~ ^#([0-9]+)(/[0-9]+)?[[:space:]]+([^:]+):(OK|SKIP|FAIL) ]] || continue
-	num=${BASH_REMATCH[1]} sub=${BASH_REMATCH[2]} name=${BASH_REMATCH[3]} st=${BASH_REMATCH[4]}
-	if [ -z "$sub" ] && grep -qE "^#$num/[0-9]+[[:space:]]" "$out"; then
-		[ "$st" = FAIL ] || continue # its subtests speak for it
-	fi
+while read -r name st; do
 	seen=$((seen + 1))
 	case $st in
 	OK) record PASS "$name" ;;
 	SKIP) record FAIL "$name" "skipped: a listed test must run" ;;
-	FAIL) record FAIL "$name" ;;
+	*) record FAIL "$name" ;;
 	esac
-done <"$out"
+done < <(tp_results "$out")
 # A named test that printed nothing did not run. The list names tests the
 # series adds, which the base (VARIANT=upstream) does not have.
 for t in ${tests//,/ }; do
-	grep -qE "^#[0-9]+[[:space:]]+$t:" "$out" && continue
+	grep -aqE "^#[0-9]+(/[0-9]+)?[[:space:]]+$t:" "$out" && continue
 	if [ "$VARIANT" = upstream ] && grep -qx "$t" <(entries "$TOP/tests/test_progs.list"); then
 		echo "n/a $t (not in the base)"
 	elif [ -s "$out" ]; then

@@ -87,6 +87,7 @@ tp_results() {
 		num = substr($1, 2); rest = substr($0, RLENGTH + 1)
 		if (!match(rest, /:(OK|SKIP|FAIL)( |$)/)) next
 		name = substr(rest, 1, RSTART - 1); st = substr(rest, RSTART + 1, RLENGTH - 1)
+		gsub(/[ \t]/, "_", name)
 		sub(/ $/, "", st)
 		if (index(num, "/")) { split(num, a, "/"); has[a[1]] = 1 } else { tnum[name] = num }
 		if (!(name in seen)) order[n++] = name

@@ -215,6 +215,9 @@ static void probe_errnos(void)
 	v = value("a-b", ssthresh, undo, avoid);
 	result("update-name-dash", bpf_map_update_elem(map, &zero, v, 0));
 	free(v);
+	v = value("st_\x80", ssthresh, undo, avoid);
+	result("update-name-control-byte", bpf_map_update_elem(map, &zero, v, 0));
+	free(v);
 	v = value("", ssthresh, undo, avoid);
 	result("update-name-empty", bpf_map_update_elem(map, &zero, v, 0));
 	free(v);
@@ -237,6 +240,14 @@ static void probe_errnos(void)
 	free(v);
 	result("delete-ok", bpf_map_delete_elem(map, &zero));
 	result("delete-second", bpf_map_delete_elem(map, &zero));
+	close(map);
+
+	/* A letter of ISO 8859-1, which the kernel's isalnum() takes. */
+	map = create(4, value_size, 1, 0, value_id);
+	v = value("st_\xe9", ssthresh, undo, avoid);
+	result("update-name-latin1-letter", bpf_map_update_elem(map, &zero, v, 0));
+	free(v);
+	bpf_map_delete_elem(map, &zero);
 	close(map);
 
 	/* A registered struct and a delete with a key other than 0. */
