@@ -21,7 +21,8 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$SRC" -c core.abbrev=12 -c diff.renames=true format-patch -q \
+# Only these settings: a user's format.* or diff.* must not change a byte.
+GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_SYSTEM=/dev/null git -C "$SRC" -c core.abbrev=12 -c diff.renames=true format-patch -q \
 	--zero-commit --no-signature --full-index --stat=80 -o "$tmp" strip..HEAD
 (cd "$tmp" && ls -1 -- *.patch 2>/dev/null || true) >"$tmp/series"
 if [ $check -eq 1 ]; then

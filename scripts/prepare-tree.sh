@@ -67,9 +67,9 @@ tar -C "$tmp" --strip-components=1 -xJf "$BASE_TARBALL"
 cd "$tmp"
 git init -q -b pristine .
 git config core.abbrev 12
-git config user.name "$GIT_COMMITTER_NAME"
-git config user.email "$GIT_COMMITTER_EMAIL"
 git config gc.auto 0
+# The harness's identity (config.sh) is for the base and strip commits
+# only: a developer's own commits in the tree are theirs.
 export GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z"
 progress "committing the base ($BASE_PKG $BASE_VERSION)"
 git add -A -f  # Debian's .gitignore ignores the top level
@@ -99,6 +99,16 @@ if [ "$VARIANT" = series ]; then
 	progress "applied $n patches"
 fi
 cd "$TOP"
+# The tarball's old timestamps would hide a change from kbuild: a file
+# the previous series changed and this one does not goes back to the
+# base's text with a date older than its object.  Date every file either
+# series touches now.
+if [ -d "$SRC/.git" ]; then
+	{
+		git -C "$SRC" diff --name-only base HEAD 2>/dev/null || true
+		git -C "$tmp" diff --name-only base HEAD
+	} | sort -u | (cd "$tmp" && xargs -r -d '\n' touch -c --)
+fi
 rm -rf "$SRC"
 mv "$tmp" "$SRC"
 echo "$want:$(git -C "$SRC" rev-parse HEAD)" >"$SRC/.git/harness-stamp"
