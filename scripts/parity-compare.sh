@@ -59,7 +59,7 @@ awk '
 	f == 2 { if (!($1 in c)) order[n++] = $1; c[$1] = $2; next }
 	{ if (!($1 in c) && !($1 in o)) order[n++] = $1; o[$1] = $2 }
 	END {
-		printf "%-60s %-8s %-8s\n", "test/subtest or check", "control", "ours"
+		printf "%-56s %-11s %-11s\n", "test/subtest or check", "control", "ours"
 		for (i = 0; i < n; i++) {
 			k = order[i]; cc = (k in c) ? c[k] : "-"; oo = (k in o) ? o[k] : "-"
 			mark = ""
@@ -67,7 +67,7 @@ awk '
 				if (cc != oo) mark = (doc[k] == cc " " oo) ? "  (documented difference)" : "  <-- regression"
 			} else if (cc == "OK" && oo != "OK") mark = "  <-- regression"
 			else if (cc != "OK" && oo == "OK") mark = "  (better than the control)"
-			printf "%-60s %-8s %-8s%s\n", k, cc, oo, mark
+			printf "%-56s %-11s %-11s%s\n", k, cc, oo, mark
 		}
 	}' "$TOP/tests/parity/differences" "$res/upstream.results" "$res/series.results" | tee "$res/table.txt"
 

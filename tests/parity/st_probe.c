@@ -15,6 +15,7 @@
  * usage: st_probe
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,23 @@ static const char *err_name(int err)
 	}
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
+}
+
+/* Is @name in the available list? */
+static bool listed(const char *name)
+{
+	char buf[4096], *tok, *save;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_available_congestion_control", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (fgets(buf, sizeof(buf), f))
+		for (tok = strtok_r(buf, " \n", &save); tok && !found;
+		     tok = strtok_r(NULL, " \n", &save))
+			found = !strcmp(tok, name);
+	fclose(f);
+	return found;
 }
 
 static void result(const char *what, int ret)
@@ -207,6 +225,9 @@ static void probe_errnos(void)
 	member("owner", &off);
 	*(__u64 *)((char *)v + data_off + off) = 1;
 	result("update-owner-set", bpf_map_update_elem(map, &zero, v, 0));
+	/* Whatever the errno, nothing may be registered. */
+	printf("errno/update-owner-set-listed %s\n",
+	       listed("st_probe") ? "listed" : "not-listed");
 	*(__u64 *)((char *)v + data_off + off) = 0;
 	free(v);
 	v = value("foo bar", ssthresh, undo, avoid);
