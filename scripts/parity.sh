@@ -14,7 +14,7 @@ set -euo pipefail
 full=${FULL:-0}
 case "$full" in
 0) flavour=debug timeout=2400 ;;
-1) flavour=demo timeout=10800 ;;
+1) flavour=demo timeout=2700 ;;
 *) die "FULL is 0 or 1, not '$full'" ;;
 esac
 list=$TOP/tests/parity.list
