@@ -70,6 +70,7 @@ done < <(grep -E '^(PASS|FAIL) ' "$results/harness.log")
 # Each self-test must have reported: one that never ran proves nothing.
 expected="splat-detected exit-code-carried hang-timeout config-drop-detected"
 expected+=" parity-regression-detected parity-errno-change-detected parity-equal-passes"
+expected+=" parity-missing-detected"
 [ "$VARIANT" = series ] && expected+=" export-unchanged"
 for n in $expected; do
 	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||

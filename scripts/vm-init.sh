@@ -10,6 +10,11 @@ export HOME=/tmp TERM=dumb LANG=C.UTF-8
 # mounts are one "mount -a" over a table kept beside this script.
 mount -t proc proc /proc
 mount -a -T "${0%/*}/vm-fstab"
+# What a distribution's init adds to devtmpfs: bash's <(...) needs /dev/fd.
+ln -sfn /proc/self/fd /dev/fd
+ln -sfn /proc/self/fd/0 /dev/stdin
+ln -sfn /proc/self/fd/1 /dev/stdout
+ln -sfn /proc/self/fd/2 /dev/stderr
 # A fresh /tmp, but host directories under /tmp that the command needs
 # (listed by vm-run.sh) stay reachable at the same paths.
 while read -r keep; do
