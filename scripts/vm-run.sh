@@ -93,7 +93,9 @@ log=$out/dmesg.log
 splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic|kernel BUG'
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
 splat_re+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|unreferenced object|new suspected memory leak'
-grep -E "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" >"$out/splat.log" 2>/dev/null || true
+splat_re+='|rcu: INFO: .*detected stall|detected stalls on CPUs|self-detected stall'
+# -a: a console log with a NUL byte in it is still text to search.
+grep -aE "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" >"$out/splat.log" 2>/dev/null || true
 
 if [ -s "$out/splat.log" ]; then
 	echo "vm: KERNEL SPLAT in $log:" >&2
