@@ -34,22 +34,37 @@ for p in st_loader st_probe; do
 done
 
 for v in upstream series; do
-	export VARIANT=$v FLAVOUR=$flavour
 	VARIANT=$v FLAVOUR=$flavour "$TOP/scripts/build-kernel.sh"
 	VARIANT=$v FLAVOUR=$flavour "$TOP/scripts/build-selftests.sh"
-	src=$BUILD/linux
-	[ $v = upstream ] && src=$BUILD/upstream
-	st=$BUILD/out/$v-$flavour/selftests
+done
+
+# One guest per variant.  The selection runs them in turn; the whole suite
+# runs them side by side with one vCPU each (test_progs runs one test at a
+# time), which halves the wall time on two cores.
+guest() { # variant vcpus
+	local v=$1 cpus=$2 src=$BUILD/linux st=$BUILD/out/$1-$flavour/selftests deny what=$tests rc=0
+	[ "$v" = upstream ] && src=$BUILD/upstream
 	deny=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' \
 		"$src/tools/testing/selftests/bpf/DENYLIST" | paste -sd, -)
-	what=$tests
 	[ "$full" = 1 ] && what=--full
-	progress "parity: $v ($flavour kernel): $([ "$full" = 1 ] && echo "all of test_progs" || echo "$(tr , '\n' <<<"$tests" | wc -l) tests") and the checks outside test_progs"
-	rc=0
-	(cd "$st" && VARIANT=$v FLAVOUR=$flavour "$TOP/scripts/vm-run.sh" -q -t $timeout -o "$res/$v" -- \
+	(cd "$st" && VARIANT=$v FLAVOUR=$flavour VM_CPUS=$cpus "$TOP/scripts/vm-run.sh" -q -t $timeout -o "$res/$v" -- \
 		"$TOP/scripts/parity-guest.sh" /mnt/out "$what" "$deny" "$st/tools/sbin/bpftool" "$res") || rc=$?
 	echo "$rc" >"$res/$v.vm-exit"
-	[ -s "$res/$v/test_progs.log" ] || die "no test_progs output from the $v VM (vm exit $rc); see $res/$v/console.log"
+}
+if [ "$full" = 1 ]; then
+	progress "parity: all of test_progs on both demo kernels, side by side (at most $((timeout / 60)) min)"
+	guest upstream 1 &
+	guest series 1 &
+	wait
+else
+	for v in upstream series; do
+		progress "parity: $v (debug kernel): $(tr , '\n' <<<"$tests" | wc -l) tests and the checks outside test_progs"
+		guest $v 2
+	done
+fi
+for v in upstream series; do
+	[ -s "$res/$v/test_progs.log" ] ||
+		die "no test_progs output from the $v VM (vm exit $(cat "$res/$v.vm-exit")); see $res/$v/console.log"
 done
 
 exec "$TOP/scripts/parity-compare.sh" "$res"
