@@ -183,6 +183,17 @@ static void *value(const char *name, int ssthresh, int undo, int avoid)
 	return v;
 }
 
+/* Update @map with a value made by value() and print the result as @what. */
+static void update_case(int map, const char *what, const char *name,
+			int ssthresh, int undo, int avoid)
+{
+	void *v = value(name, ssthresh, undo, avoid);
+	__u32 zero = 0;
+
+	result(what, bpf_map_update_elem(map, &zero, v, 0));
+	free(v);
+}
+
 static void probe_errnos(void)
 {
 	int ssthresh = prog("ssthresh", 2), undo = prog("undo_cwnd", 2);
@@ -230,30 +241,14 @@ static void probe_errnos(void)
 	       listed("st_probe") ? "listed" : "not-listed");
 	*(__u64 *)((char *)v + data_off + off) = 0;
 	free(v);
-	v = value("foo bar", ssthresh, undo, avoid);
-	result("update-name-space", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("a-b", ssthresh, undo, avoid);
-	result("update-name-dash", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("st_\x80", ssthresh, undo, avoid);
-	result("update-name-control-byte", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("", ssthresh, undo, avoid);
-	result("update-name-empty", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("reno", ssthresh, undo, avoid);
-	result("update-name-taken", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("st_probe", 0, undo, avoid);
-	result("update-ssthresh-missing", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("st_probe", ssthresh, undo, 9999);
-	result("update-slot-bad-fd", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
-	v = value("st_probe", undo, undo, avoid);
-	result("update-slot-other-member", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
+	update_case(map, "update-name-space", "foo bar", ssthresh, undo, avoid);
+	update_case(map, "update-name-dash", "a-b", ssthresh, undo, avoid);
+	update_case(map, "update-name-control-byte", "st_\x80", ssthresh, undo, avoid);
+	update_case(map, "update-name-empty", "", ssthresh, undo, avoid);
+	update_case(map, "update-name-taken", "reno", ssthresh, undo, avoid);
+	update_case(map, "update-ssthresh-missing", "st_probe", 0, undo, avoid);
+	update_case(map, "update-slot-bad-fd", "st_probe", ssthresh, undo, 9999);
+	update_case(map, "update-slot-other-member", "st_probe", undo, undo, avoid);
 	v = value("st.probe_1", ssthresh, undo, avoid);
 	result("update-ok", bpf_map_update_elem(map, &zero, v, 0));
 	result("update-second", bpf_map_update_elem(map, &zero, v, 0));
@@ -265,9 +260,7 @@ static void probe_errnos(void)
 
 	/* A letter of ISO 8859-1, which the kernel's isalnum() takes. */
 	map = create(4, value_size, 1, 0, value_id);
-	v = value("st_\xe9", ssthresh, undo, avoid);
-	result("update-name-latin1-letter", bpf_map_update_elem(map, &zero, v, 0));
-	free(v);
+	update_case(map, "update-name-latin1-letter", "st_\xe9", ssthresh, undo, avoid);
 	bpf_map_delete_elem(map, &zero);
 	close(map);
 
