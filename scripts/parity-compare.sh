@@ -77,6 +77,7 @@ awk '
 			if (k ~ /^errno\//) {
 				if (cc != oo) mark = (doc[k] == cc " " oo) ? "  (documented difference)" : "  <-- regression"
 			} else if (cc == "OK" && oo != "OK") mark = "  <-- regression"
+			else if (cc == "-") mark = "  (ours only: not in the base)"
 			else if (cc != "OK" && oo == "OK") mark = "  (better than the control)"
 			printf "%-56s %-11s %-11s%s\n", k, cc, oo, mark
 		}
