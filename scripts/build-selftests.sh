@@ -9,6 +9,7 @@ need make gcc clang llc
 [ -f "$KOUT/vmlinux" ] || die "no $KOUT/vmlinux: build the kernel first (make kernel)"
 [ -f "$KOUT/Module.symvers" ] || die "no $KOUT/Module.symvers: build the kernel's modules first (make kernel)"
 
+tree_lock shared
 mkdir -p "$STOUT"
 # The Makefile links urandom_read against "liburandom_read.so" relative to
 # the directory make runs in (the source directory), not OUTPUT.

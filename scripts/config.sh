@@ -9,7 +9,7 @@ BASE_SHA256=4d415b3d364834fd818270e88813e90323bbfce4f519a0e6bd4940ddcd7df693
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
-PATCHES=$TOP/patches
+PATCHES=${PATCHES:-$TOP/patches}
 
 # VARIANT=series: the base, stripped, with patches/series applied (build/linux).
 # VARIANT=upstream: the base as Debian ships it (build/upstream), the control.
@@ -60,6 +60,22 @@ need() {
 		command -v "$t" >/dev/null || die "missing tool '$t' (run scripts/deps.sh)"
 	done
 }
+# One lock on build/: jobs that build from build/linux hold it shared, a
+# job that moves build/linux's checkout (lint's bisect) holds it exclusive.
+# Held until the script exits (fd 9).
+# usage: tree_lock shared|exclusive
+tree_lock() {
+	local mode=-s
+	[ "$1" = exclusive ] && mode=-x
+	need flock
+	mkdir -p "$BUILD"
+	exec 9>"$BUILD/.tree.lock"
+	if ! flock -n $mode 9; then
+		progress "waiting for another harness job using $BUILD ($1 lock on $BUILD/.tree.lock)"
+		flock $mode 9
+	fi
+}
+
 # The entries of a list file (patches/series, patches/removed, tests lists):
 # no comments, no blank lines.
 entries() {

@@ -123,35 +123,66 @@ done >"$res/get_maintainer.log"
 [ -n "$entry" ] && [ $nomaint -eq 0 ] && record PASS "get_maintainer.pl" "every added file resolves to $entry" ||
 	record FAIL "get_maintainer.pl" "${entry:-no entry}; see ${res#$TOP/}/get_maintainer.log"
 
-# A work tree of the base as shipped, for the before/after comparisons.
+# The base as shipped, for the before/after comparisons: a plain copy of
+# the base commit's files, outside build/linux (whose .git a tree rebuild
+# replaces), kept across runs.
 base_tree=$BUILD/lint-base
-if [ ! -d "$base_tree" ]; then
-	progress "lint: base work tree in $base_tree"
-	git -C "$SRC" worktree add -q --detach "$base_tree" "strip^"
+base_commit=$(git -C "$SRC" rev-parse "base^{commit}")
+if [ "$(cat "$base_tree/.harness-base" 2>/dev/null)" != "$base_commit" ]; then
+	progress "lint: the base's files in $base_tree"
+	rm -rf "$base_tree"
+	mkdir -p "$base_tree"
+	git -C "$SRC" archive base | tar -C "$base_tree" -x
+	echo "$base_commit" >"$base_tree/.harness-base"
 fi
 
-# 3. W=1 and sparse on every kernel C file the series touches, base vs series.
-objs=$(git -C "$SRC" diff --name-only strip..HEAD -- '*.c' ':!tools' ':!Documentation' | sed 's/\.c$/.o/')
+# 3. W=1 and sparse, base vs series: every kernel C file the series
+# touches is compiled anew on both sides (those the base has), and the
+# warnings are counted per file for every .c and .h the series touches:
+# a warning in a header the series adds is the header's.
+touched=$(git -C "$SRC" diff --name-only strip..HEAD -- '*.c' '*.h' ':!tools' ':!Documentation' ':!samples')
+objs=$(grep '\.c$' <<<"$touched" | sed 's/\.c$/.o/')
 count_warnings() { # tree outdir label
-	local out=$2/kernel
+	local out=$2/kernel o have=()
 	mkdir -p "$out"
 	[ -f "$out/.config" ] || { cp "$KOUT/.config" "$out/.config"; kmake "$1" "$out" -s olddefconfig; }
-	# Warnings come only from what is compiled: compile every object anew.
-	(cd "$out" && rm -f $objs)
-	run_logged "lint: W=1 C=2 build of $(echo $objs | wc -w) objects ($3)" "$res/w1-$3.log" \
-		kmake "$1" "$out" -k W=1 C=2 $objs >&2
 	for o in $objs; do
-		printf '%s %s\n' "$o" "$(grep -E "^(${1}/)?${o%.o}\.c:[0-9]+:[0-9]+: (warning|error)|^${o%.o}\.c:[0-9]+:[0-9]+: " "$res/w1-$3.log" | sort -u | wc -l)"
+		[ -f "$1/${o%.o}.c" ] && have+=("$o")
 	done
+	[ ${#have[@]} -gt 0 ] || { : >"$res/w1-$3.log"; have=(); }
+	# Warnings come only from what is compiled: compile every object anew.
+	[ ${#have[@]} -eq 0 ] || (cd "$out" && rm -f "${have[@]}")
+	[ ${#have[@]} -eq 0 ] || run_logged "lint: W=1 C=2 build of ${#have[@]} objects ($3)" "$res/w1-$3.log" \
+		kmake "$1" "$out" -k W=1 C=2 "${have[@]}" >&2
+	for f in $touched; do
+		printf '%s %s\n' "$f" "$(count_in "$res/w1-$3.log" "$f")"
+	done
+}
+count_in() { # log file: the distinct warnings and errors gcc or sparse put on file
+	awk -v f="$2" '{
+		i = index($0, f ":")
+		if (!i || (i > 1 && substr($0, i - 1, 1) !~ /[ \/]/)) next
+		if (substr($0, i + length(f) + 1) ~ /^[0-9]+:([0-9]+:)? (warning|error)/) print
+	}' "$1" | sort -u | wc -l
 }
 count_warnings "$SRC" "$BUILD/out/lint-series" series >"$res/w1-series.count"
 count_warnings "$base_tree" "$BUILD/out/lint-base" base >"$res/w1-base.count"
-while read -r o n; do
-	b=$(awk -v o="$o" '$1 == o { print $2 }' "$res/w1-base.count")
+while read -r f n; do
+	b=$(awk -v f="$f" '$1 == f { print $2 }' "$res/w1-base.count")
 	b=${b:-0}
-	[ "$n" -le "$b" ] && record PASS "W=1 C=2 $o" "$n warnings, base $b" ||
-		record FAIL "W=1 C=2 $o" "$n warnings, base $b; see ${res#$TOP/}/w1-series.log"
+	[ "$n" -le "$b" ] && record PASS "W=1 C=2 $f" "$n warnings, base $b" ||
+		record FAIL "W=1 C=2 $f" "$n warnings, base $b; see ${res#$TOP/}/w1-series.log"
 done <"$res/w1-series.count"
+# The gate must be able to fail: a header with a W=1 warning (a missing
+# prototype), included by a file compiled the same way, is counted.
+st_dir=$SRC/kernel/bpf
+printf '/* SPDX-License-Identifier: GPL-2.0 */\nint lint_w1_selftest_h(void) { return 0; }\n' >"$st_dir/lint_w1_selftest.h"
+printf '// SPDX-License-Identifier: GPL-2.0\n#include "lint_w1_selftest.h"\n' >"$st_dir/lint_w1_selftest.c"
+(kmake "$SRC" "$BUILD/out/lint-series" W=1 C=2 kernel/bpf/lint_w1_selftest.o >"$res/w1-selftest.log" 2>&1) || true
+rm -f "$st_dir"/lint_w1_selftest.[ch] "$BUILD/out/lint-series/kernel/kernel/bpf/lint_w1_selftest.o"
+n=$(count_in "$res/w1-selftest.log" kernel/bpf/lint_w1_selftest.h)
+[ "$n" -gt 0 ] && record PASS "W=1 C=2 self-test" "a header without a prototype: $n warnings" ||
+	record FAIL "W=1 C=2 self-test" "a header's warning went uncounted; see ${res#$TOP/}/w1-selftest.log"
 
 # 4. Sphinx, base vs series, both from scratch (warnings come from what is built).
 rm -rf "$BUILD/out/docs-series" "$BUILD/out/docs-base"
@@ -168,7 +199,10 @@ bw=$(grep -cE 'WARNING|ERROR' "$BUILD/out/docs-base/sphinx.log" || true)
 	record FAIL "sphinx Documentation/bpf" "$sw warnings (base $bw) or no struct_ops.html"
 
 # 5. Bisectability: vmlinux after each patch, in the check build directory.
+# It checks out old commits in build/linux: no other harness job may build
+# from it meanwhile (they take the same lock, shared).
 if [ $bisect -eq 1 ]; then
+	tree_lock exclusive
 	head=$(git -C "$SRC" symbolic-ref -q --short HEAD || git -C "$SRC" rev-parse HEAD)
 	trap 'git -C "$SRC" checkout -q "$head"' EXIT
 	i=0

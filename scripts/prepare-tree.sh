@@ -6,9 +6,12 @@
 # upstream: build/upstream = base commit only (the control)
 #
 # An existing tree is kept when it already matches patches/ (including when
-# it holds exactly what `make export` would write).  It is rebuilt when
-# patches/ changed and the tree has no commits of its own; otherwise this
-# stops rather than lose work.  --force rebuilds regardless.
+# it holds exactly what `make export` would write).  When patches/ changed
+# and the tree has no commits of its own, the series is applied anew on
+# strip in place (git rewrites the files that differ, with new mtimes, so
+# kbuild recompiles them); a changed patches/removed unpacks the base
+# again.  A tree with commits of its own stops this rather than lose work.
+# --force unpacks anew regardless.
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -30,6 +33,20 @@ series_state() {
 	} | sha256sum | cut -d' ' -f1
 }
 
+# git am every patch of patches/series onto the current branch.
+apply_series() {
+	local n=0 p
+	for p in $(entries "$PATCHES/series"); do
+		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
+		if ! git am -q --committer-date-is-author-date "$PATCHES/$p"; then
+			git am --abort || true
+			die "patch $p does not apply to the tree (see git am's message above)"
+		fi
+		n=$((n + 1))
+	done
+	progress "applied $n patches"
+}
+
 stamp=$SRC/.git/harness-stamp
 want=$(series_state)
 
@@ -47,6 +64,21 @@ if [ -d "$SRC/.git" ] && [ $force -eq 0 ]; then
 		[ -n "$(git -C "$SRC" status --porcelain --untracked-files=no)" ]; then
 		die "$SRC has commits or changes that are not in patches/, and patches/ differs from it.
 Export them (make export) or move $SRC away, then run again (or pass --force to discard)."
+	fi
+	# The same base and strip: apply the new series on strip in place.
+	# git rewrites exactly the files that differ, with a new mtime, so
+	# kbuild recompiles what changed and nothing else.
+	if [ "$VARIANT" = series ] && git -C "$SRC" rev-parse -q --verify strip >/dev/null &&
+		[ "$(git -C "$SRC" log -1 --format=%b strip | sed -n 's/^Removed: //p')" = "$(echo $(entries "$PATCHES/removed"))" ]; then
+		progress "patches/ changed: applying the series anew on strip in $SRC"
+		cd "$SRC"
+		git am --abort >/dev/null 2>&1 || true
+		git checkout -q -f -B series strip
+		apply_series
+		cd "$TOP"
+		echo "$want:$(git -C "$SRC" rev-parse HEAD)" >"$stamp"
+		progress "tree ready: $SRC ($(git -C "$SRC" log --oneline | wc -l) commits)"
+		exit 0
 	fi
 	progress "patches/ changed: rebuilding $SRC"
 fi
@@ -87,16 +119,7 @@ if [ "$VARIANT" = series ]; then
 	git tag strip
 	unset GIT_AUTHOR_DATE GIT_COMMITTER_DATE
 	git checkout -q -b series
-	n=0
-	for p in $(entries "$PATCHES/series"); do
-		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
-		if ! git am -q --committer-date-is-author-date "$PATCHES/$p"; then
-			git am --abort || true
-			die "patch $p does not apply to the tree (see git am's message above)"
-		fi
-		n=$((n + 1))
-	done
-	progress "applied $n patches"
+	apply_series
 fi
 cd "$TOP"
 # The tarball's old timestamps would hide a change from kbuild: a file

@@ -9,30 +9,79 @@ FLAVOUR=debug
 res=$1
 mkdir -p "$res"
 
-ok() { echo "PASS $1"; }
+ok() { echo "PASS $1${2:+ $2}"; }
 ko() { echo "FAIL $1 $2"; }
 
 # A hanging guest is killed at the timeout, and its log is kept. The guest
-# idles once the command sleeps, so this one runs beside the next two.
+# idles once the command sleeps, so this one runs beside the next ones.
 "$TOP/scripts/vm-run.sh" -q -K -t 90 -o "$res/hang" -- \
 	sh -c 'echo started; exec sleep 3600' >"$res/hang.out" 2>&1 &
 hang_pid=$!
 
-# The runner reports a kernel WARNING provoked through LKDTM, even though
-# the command itself succeeds.
-"$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/splat" -- \
-	sh -c 'echo WARNING > /sys/kernel/debug/provoke-crash/DIRECT' >"$res/splat.out" 2>&1
+# One guest provokes each detector the runner relies on, and each must
+# have caught its own: a WARNING and a use-after-free through LKDTM, a task
+# blocked past hung_task_timeout_secs (LKDTM's HUNG_TASK, timeout set to
+# 1 s), and the objects samples/kmemleak's module leaks on load.  The
+# command itself succeeds: only the kernel log can fail the run.
+leakmod=$KOUT/samples/kmemleak/kmemleak-test.ko
+lkdtm=/sys/kernel/debug/provoke-crash/DIRECT
+"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/splat" -- \
+	sh -c "insmod $leakmod && echo WARNING >$lkdtm && echo WRITE_AFTER_FREE >$lkdtm &&
+		echo 1 >/proc/sys/kernel/hung_task_timeout_secs && { echo HUNG_TASK >$lkdtm & } && sleep 8" \
+	>"$res/splat.out" 2>&1
 rc=$?
-if [ $rc -eq 125 ] && grep -q 'WARNING:' "$res/splat/splat.log"; then
-	ok splat-detected
+detector() { # name pattern what
+	if [ $rc -eq 125 ] && grep -aqE "$2" "$res/splat/splat.log"; then
+		ok "$1"
+	else
+		ko "$1" "vm-run exit $rc, expected 125 with $3 in ${res#$TOP/}/splat/splat.log"
+	fi
+}
+detector splat-detected 'WARNING: CPU: .* lkdtm' "LKDTM's WARNING"
+detector kasan-detected 'BUG: KASAN: (slab-)?use-after-free' "a KASAN use-after-free"
+detector hung-task-detected 'INFO: task .* blocked for more than' "a hung task"
+detector kmemleak-leak-detected 'unreferenced object' "kmemleak-test's leaks"
+
+# A kmemleak that turned itself off (here by request, as it does when its
+# pool runs dry) cannot vouch for anything: the run fails.
+"$TOP/scripts/vm-run.sh" -q -t 300 -o "$res/kmemleak-off" -- \
+	sh -c 'echo off >/sys/kernel/debug/kmemleak' >"$res/kmemleak-off.out" 2>&1
+rc=$?
+if [ $rc -eq 125 ] && grep -q 'state: failed' "$res/kmemleak-off/splat.log"; then
+	ok kmemleak-off-detected
 else
-	ko splat-detected "vm-run exit $rc, expected 125 with a WARNING in splat.log"
+	ko kmemleak-off-detected "vm-run exit $rc, expected 125 and 'state: failed' in splat.log"
 fi
 
 # The command's exit code comes back out of the guest.
 "$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/exitcode" -- sh -c 'exit 7' >"$res/exitcode.out" 2>&1
 rc=$?
 [ $rc -eq 7 ] && ok exit-code-carried || ko exit-code-carried "vm-run exit $rc, expected 7"
+
+# Ctrl-C stops the guest at once.  A background job of a script ignores
+# SIGINT; the wrapper gives vm-run.sh the terminal's default back.
+python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+	"$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/interrupt" -- sh -c 'echo started; exec sleep 3600' \
+	>"$res/interrupt.out" 2>&1 &
+int_pid=$!
+for ((i = 0; i < 240; i++)); do
+	grep -qsx started "$res/interrupt/output.log" && break
+	sleep 1
+done
+kill -INT $int_pid
+for ((i = 0; i < 20; i++)); do
+	kill -0 $int_pid 2>/dev/null || break
+	sleep 1
+done
+kill -0 $int_pid 2>/dev/null && int_secs=late || int_secs=$i
+wait $int_pid
+rc=$?
+if [ $rc -eq 130 ] && [ "$int_secs" != late ] && ! pgrep -f "path=$res/interrupt," >/dev/null; then
+	ok interrupt-stops-guest "$int_secs s"
+else
+	ko interrupt-stops-guest "vm-run exit $rc after SIGINT (${int_secs} s), QEMU: $(pgrep -f "path=$res/interrupt," || echo gone)"
+	pkill -f "path=$res/interrupt," || true
+fi
 
 wait $hang_pid
 rc=$?
@@ -91,6 +140,38 @@ grep -v '^debian-libbpf/lookup ' "$fake/series/extra.log" >"$fake/extra.tmp"
 mv "$fake/extra.tmp" "$fake/series/extra.log"
 parity_case parity-missing-detected 1 '#1/1 t/a:OK\n#1/2 t/b:OK\n#1 t:OK\n' \
 	"errno/delete-key-1 ENOENT\nerrno/update-key-1 E2BIG\n$same"
+
+# make tree after a patch is dropped from patches/series yields a tree
+# without that patch's change, and every file the patch changed is newer
+# than the kernel built before (so kbuild compiles it again).  Run on a
+# clone of the work tree, with a copy of patches/ that lacks the second
+# patch.
+if [ "$VARIANT" = series ]; then
+	tt=$res/tree
+	rm -rf "$tt"
+	mkdir -p "$tt/patches"
+	drop=$(entries "$PATCHES/series" | sed -n 2p)
+	git clone -q --shared "$SRC" "$tt/linux" && cp "$SRC/.git/harness-stamp" "$tt/linux/.git/" &&
+		cp "$PATCHES"/* "$tt/patches/" && grep -vxF "$drop" "$PATCHES/series" >"$tt/patches/series"
+	touch "$tt/built"
+	sleep 1
+	BUILD=$tt PATCHES=$tt/patches "$TOP/scripts/prepare-tree.sh" >"$tt.log" 2>&1
+	rc=$?
+	stale=
+	for f in $(git apply --numstat "$PATCHES/$drop" | cut -f3); do
+		[ "$tt/linux/$f" -nt "$tt/built" ] || stale+=" $f"
+	done
+	if [ $rc -ne 0 ]; then
+		ko tree-drops-patch "prepare-tree exit $rc; see $tt.log"
+	elif ! git -C "$tt/linux" apply --check "$PATCHES/$drop" 2>/dev/null; then
+		ko tree-drops-patch "the change of $drop is still in the tree"
+	elif [ -n "$stale" ]; then
+		ko tree-drops-patch "not newer than the last build:$stale"
+	else
+		ok tree-drops-patch "$drop"
+	fi
+	rm -rf "$tt"
+fi
 
 # Exporting the work tree reproduces patches/ byte for byte.
 if [ "$VARIANT" = series ]; then

@@ -7,7 +7,8 @@
 #   -t  wall-clock timeout for the whole guest (default 900)
 #   -o  writable results directory, mounted at /mnt/out in the guest
 #       (default: build/vm/<timestamp>); holds console.log, dmesg.log,
-#       output.log (the command's output), kmemleak.log, exit-code
+#       output.log (the command's output), kmemleak.log, kmemleak-state,
+#       exit-code, splat.log
 #   -q  do not stream the command's output
 #   -K  skip the kmemleak scans after the command (half a minute)
 # Environment: VM_KVM=1 uses KVM (off by default: it hangs on these machines),
@@ -16,8 +17,10 @@
 # boot, so caching it is safe, and it halves the cost of every exec).
 #
 # Exit codes: the command's own, or 124 guest timed out, 125 the kernel log
-# shows a splat (BUG/WARNING/KASAN/UBSAN/lockdep/RCU/kmemleak/Oops/panic),
-# 126 the guest died before the command finished.
+# shows a splat (BUG/WARNING/KASAN/UBSAN/lockdep/RCU stall/hung task/
+# kmemleak report, or a kmemleak that could not scan/Oops/panic), 126 the
+# guest died before the command finished, 130 interrupted (the guest is
+# stopped).
 set -euo pipefail
 . "$(dirname "$0")/config.sh"
 
@@ -49,7 +52,7 @@ out=$(cd "$out" && pwd)
 for p in "$TOP" "$PWD" "$(dirname "$kernel")"; do
 	case "$p" in /tmp/*) echo "/tmp/$(echo "${p#/tmp/}" | cut -d/ -f1)" ;; esac
 done | sort -u >"$out/keep-tmp"
-rm -f "$out"/{console,dmesg,output,kmemleak}.log "$out"/exit-code "$out"/splat.log "$out"/no-kmemleak
+rm -f "$out"/{console,dmesg,output,kmemleak,splat}.log "$out"/{exit-code,kmemleak-state,no-kmemleak}
 [ $kmemleak -eq 1 ] || touch "$out/no-kmemleak"
 
 # The command, run by scripts/vm-init.sh in the guest from the current directory.
@@ -79,11 +82,23 @@ start=$(date +%s)
 rc=0
 timeout -k 10 "$timeout" "${qemu[@]}" </dev/null &
 qpid=$!
+# Ctrl-C (or a TERM from a caller) stops the guest now, not at the timeout:
+# the background QEMU would not get the terminal's SIGINT.
+stop_guest() {
+	trap - INT TERM HUP
+	pkill -TERM -P "$qpid" 2>/dev/null || true
+	kill -TERM "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	echo "vm: interrupted; guest stopped (logs: $out)" >&2
+	exit 130
+}
+trap stop_guest INT TERM HUP
 if [ $quiet -eq 0 ]; then
 	touch "$out/output.log"
 	tail -n +1 -F --pid=$qpid "$out/output.log" 2>/dev/null &
 fi
 wait $qpid || rc=$?
+trap - INT TERM HUP
 sleep 0.2
 secs=$(($(date +%s) - start))
 
@@ -94,8 +109,17 @@ splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
 splat_re+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|unreferenced object|new suspected memory leak'
 splat_re+='|rcu: INFO: .*detected stall|detected stalls on CPUs|self-detected stall'
+splat_re+='|kmemleak: (Kernel memory leak detector disabled|Memory pool empty|Cannot allocate)'
 # -a: a console log with a NUL byte in it is still text to search.
 grep -aE "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" >"$out/splat.log" 2>/dev/null || true
+# A kernel with kmemleak must have scanned: a detector that turned itself
+# off reports nothing, which is not "no leak".
+kconfig=$(dirname "$kernel")/../../../.config
+state=$(cat "$out/kmemleak-state" 2>/dev/null || echo none)
+if [ $kmemleak -eq 1 ] && [ -f "$out/exit-code" ] && grep -qx 'CONFIG_DEBUG_KMEMLEAK=y' "$kconfig" 2>/dev/null &&
+	[ "$state" != scanned ]; then
+	echo "kmemleak: no scan after the command (state: $state); the detector is off, see dmesg" >>"$out/splat.log"
+fi
 
 if [ -s "$out/splat.log" ]; then
 	echo "vm: KERNEL SPLAT in $log:" >&2
