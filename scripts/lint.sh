@@ -197,6 +197,21 @@ bw=$(grep -cE 'WARNING|ERROR' "$BUILD/out/docs-base/sphinx.log" || true)
 [ -f "$BUILD/out/docs-series/Documentation/output/bpf/struct_ops.html" ] || sw=$((sw + 1000))
 [ "$sw" -le "$bw" ] && record PASS "sphinx Documentation/bpf" "$sw warnings, base $bw" ||
 	record FAIL "sphinx Documentation/bpf" "$sw warnings (base $bw) or no struct_ops.html"
+# The gate must be able to fail: the same build with a broken table and a
+# dangling reference appended to struct_ops.rst counts more warnings.
+rst=$SRC/Documentation/bpf/struct_ops.rst
+cp "$rst" "$res/struct_ops.rst.orig"
+printf '\n===== =====\na\n===== =====\n\nSee `No such section`_.\n' >>"$rst"
+rm -rf "$BUILD/out/docs-selftest"
+(
+	export PATH=/usr/bin:$PATH
+	mkdir -p "$BUILD/out/docs-selftest"
+	make -C "$SRC" O="$BUILD/out/docs-selftest" SPHINXDIRS=bpf htmldocs >"$BUILD/out/docs-selftest/sphinx.log" 2>&1
+) || true
+cp "$res/struct_ops.rst.orig" "$rst"
+tw=$(grep -cE 'WARNING|ERROR' "$BUILD/out/docs-selftest/sphinx.log" || true)
+[ "$tw" -gt "$sw" ] && record PASS "sphinx self-test" "a broken table and reference: $tw warnings, $sw without" ||
+	record FAIL "sphinx self-test" "a broken document counted $tw warnings, $sw without"
 
 # 5. Bisectability: vmlinux after each patch, in the check build directory.
 # It checks out old commits in build/linux: no other harness job may build
