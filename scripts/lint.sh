@@ -145,7 +145,9 @@ objs=$(grep '\.c$' <<<"$touched" | sed 's/\.c$/.o/')
 count_warnings() { # tree outdir label
 	local out=$2/kernel o have=()
 	mkdir -p "$out"
-	[ -f "$out/.config" ] || { cp "$KOUT/.config" "$out/.config"; kmake "$1" "$out" -s olddefconfig; }
+	# The kernel's configuration, refreshed whenever it changed.
+	cmp -s "$KOUT/.config" "$out/.config.src" ||
+		{ cp "$KOUT/.config" "$out/.config"; cp "$KOUT/.config" "$out/.config.src"; kmake "$1" "$out" -s olddefconfig; }
 	for o in $objs; do
 		[ -f "$1/${o%.o}.c" ] && have+=("$o")
 	done
