@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The demo itself, run inside the VM by scripts/demo.sh.
-# usage: demo-guest.sh BPFTOOL BPF_CUBIC_OBJ
+# usage: demo-guest.sh BPFTOOL BPF_CUBIC_OBJ ST_SWAP
 set -euo pipefail
-[ $# -eq 2 ] || { echo "usage: $0 BPFTOOL BPF_CUBIC_OBJ" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: $0 BPFTOOL BPF_CUBIC_OBJ ST_SWAP" >&2; exit 2; }
 bpftool=$1
 obj=$2
+swap=$3
 secs=${DEMO_SECONDS:-8}
 delay=${DEMO_DELAY:-20ms}
 
@@ -73,5 +74,56 @@ if grep -qw bpf_cubic /proc/sys/net/ipv4/tcp_available_congestion_control; then
 	echo "bpf_cubic is still registered" >&2
 	exit 1
 fi
+
+if [ "$swap" = none ]; then
+	echo
+	echo "demo: bpf_cubic registered, carried traffic, and is gone again (this kernel has no struct_ops links)."
+	exit 0
+fi
+
+step "Through a BPF link: register bpf_cubic, then replace it while a transfer runs"
+echo "(tests/demo/st_swap: two instances of bpf_cubic, each its own BPF_F_LINK map, programs"
+echo " and trampolines; the link moves from the first to the second with BPF_LINK_UPDATE)"
+pin=/sys/fs/bpf/demo_cubic_link
+mkfifo /tmp/swap.in
+"$swap" "$obj" "$obj" "$pin" </tmp/swap.in >/tmp/swap.out 2>&1 &
+swap_pid=$!
+exec 9>/tmp/swap.in
+for _ in $(seq 100); do grep -q registered /tmp/swap.out && break; sleep 0.1; done
+cat /tmp/swap.out
+run "$bpftool" link show
+ip netns exec srv iperf3 -s -D -1 -p 5203 >/dev/null
+sleep 1
+ip netns exec cli iperf3 -c 10.200.0.1 -p 5203 -C bpf_cubic -t "$secs" -J >/tmp/iperf-live.json &
+pid=$!
+sleep $((secs / 2))
+echo "-- replacing, $((secs / 2)) s into the transfer"
+echo >&9
+for _ in $(seq 100); do grep -q 'now registers' /tmp/swap.out && break; sleep 0.1; done
+tail -n 1 /tmp/swap.out
+run "$bpftool" link show
+run cat /proc/sys/net/ipv4/tcp_available_congestion_control
+wait $pid
+python3 - /tmp/iperf-live.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+s = j["end"]["sum_sent"]
+iv = [i["sum"]["bits_per_second"] / 1e6 for i in j["intervals"]]
+print(f"transfer across the replacement: {s['bits_per_second'] / 1e6:.1f} Mbit/s, "
+      f"{s['bytes'] / 2**20:.1f} MBytes, {s.get('retransmits', 0)} retransmits")
+print("per second, Mbit/s: " + " ".join(f"{x:.0f}" for x in iv))
+if min(iv) <= 0:
+    sys.exit("a second without traffic")
+PY
+echo >&9
+exec 9>&-
+wait $swap_pid
+step "Unregister: unpin the link (its last reference)"
+run rm "$pin"
+run cat /proc/sys/net/ipv4/tcp_available_congestion_control
+if grep -qw bpf_cubic /proc/sys/net/ipv4/tcp_available_congestion_control; then
+	echo "bpf_cubic is still registered" >&2
+	exit 1
+fi
 echo
-echo "demo: bpf_cubic registered, carried traffic, and is gone again."
+echo "demo: bpf_cubic registered, carried traffic, was replaced live through its link, and is gone again."

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: boot the non-debug kernel and show a BPF congestion control
 # registered through a struct_ops map, used by real TCP traffic, inspected
-# with bpftool, and unregistered.
+# with bpftool, and unregistered; then registered through a BPF link and
+# replaced live while a transfer runs.
 # usage: [VARIANT=series|upstream] scripts/demo.sh
 set -euo pipefail
 FLAVOUR=demo
@@ -15,7 +16,18 @@ mkdir -p "$STOUT"
 run_logged "building bpftool and bpf_cubic/bpf_dctcp for $VARIANT-$FLAVOUR" "$OUT/logs/demo-objs.log" \
 	make -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" \
 	OUTPUT="$STOUT" VMLINUX_BTF="$KOUT/vmlinux" \
-	"$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$STOUT/bpf_dctcp.bpf.o"
+	"$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$STOUT/bpf_dctcp.bpf.o" "$STOUT/tools/build/libbpf/libbpf.a"
+
+# The live replacement's loader, against the in-tree libbpf and uapi.  The
+# control (VARIANT=upstream) has no struct_ops links: its demo skips that part.
+swap=none
+if [ "$VARIANT" = series ]; then
+	need gcc
+	swap=$STOUT/st_swap
+	gcc -O2 -Wall -Werror -I"$STOUT/tools/include" -I"$SRC/tools/include/uapi" \
+		-o "$swap" "$TOP/tests/demo/st_swap.c" "$STOUT/tools/build/libbpf/libbpf.a" -lelf -lz ||
+		die "building tests/demo/st_swap.c failed"
+fi
 
 "$TOP/scripts/vm-run.sh" -t 900 -o "$BUILD/demo/$VARIANT" -- \
-	"$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o"
+	"$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$swap"
