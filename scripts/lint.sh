@@ -220,7 +220,8 @@ tw=$(grep -cE 'WARNING|ERROR' "$BUILD/out/docs-selftest/sphinx.log" || true)
 # from it meanwhile (they take the same lock, shared).
 #
 # A patch before the one that brings back the last file strip removed
-# cannot build by construction (the base's Makefiles still name those
+# (a later patch may delete one again, on purpose) cannot build by
+# construction (the base's Makefiles still name those
 # files): it is reported as such, not counted either way.  And kbuild links
 # a stale object whose source is gone without a word, so the objects of
 # every C file the series touches that a commit lacks are removed first:
@@ -230,13 +231,21 @@ if [ $bisect -eq 1 ]; then
 	head=$(git -C "$SRC" symbolic-ref -q --short HEAD || git -C "$SRC" rev-parse HEAD)
 	trap 'git -C "$SRC" checkout -q "$head"' EXIT
 	series_c=$(git -C "$SRC" diff --name-only base HEAD -- '*.c' ':!tools' ':!Documentation' ':!samples')
+	# A file strip removed is "not back yet" until the first patch that
+	# has it; a later patch may delete it on purpose (and then builds).
+	declare -A back=()
 	i=0
 	for c in $(git -C "$SRC" rev-list --reverse strip..HEAD); do
 		i=$((i + 1))
 		subj=$(git -C "$SRC" log -1 --format=%s "$c")
 		lacks=
 		for f in $(entries "$PATCHES/removed"); do
-			git -C "$SRC" cat-file -e "$c:$f" 2>/dev/null || lacks+=" $f"
+			[ -n "${back[$f]:-}" ] && continue
+			if git -C "$SRC" cat-file -e "$c:$f" 2>/dev/null; then
+				back[$f]=$i
+			else
+				lacks+=" $f"
+			fi
 		done
 		if [ -n "$lacks" ]; then
 			echo "n/a builds after patch $i ($subj; strip removed, not back yet:$lacks)"
