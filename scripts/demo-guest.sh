@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The demo itself, run inside the VM by scripts/demo.sh.
-# usage: demo-guest.sh BPFTOOL BPF_CUBIC_OBJ ST_SWAP
+# usage: demo-guest.sh BPFTOOL BPF_CUBIC_OBJ ST_SWAP SECOND_OBJ
+#   ST_SWAP "none" skips the live replacement (and SECOND_OBJ, the
+#   implementation the link moves to).
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: $0 BPFTOOL BPF_CUBIC_OBJ ST_SWAP" >&2; exit 2; }
+[ $# -eq 4 ] || { echo "usage: $0 BPFTOOL BPF_CUBIC_OBJ ST_SWAP SECOND_OBJ" >&2; exit 2; }
 bpftool=$1
 obj=$2
 swap=$3
+obj2=$4
 secs=${DEMO_SECONDS:-8}
 delay=${DEMO_DELAY:-20ms}
 
@@ -82,11 +85,12 @@ if [ "$swap" = none ]; then
 fi
 
 step "Through a BPF link: register bpf_cubic, then replace it while a transfer runs"
-echo "(tests/demo/st_swap: two instances of bpf_cubic, each its own BPF_F_LINK map, programs"
-echo " and trampolines; the link moves from the first to the second with BPF_LINK_UPDATE)"
+echo "(tests/demo/st_swap: two implementations of bpf_cubic, each its own BPF_F_LINK map,"
+echo " programs and trampolines: the selftests' bpf_cubic, then the same source without"
+echo " HyStart and fast convergence; the link moves to the second with BPF_LINK_UPDATE)"
 pin=/sys/fs/bpf/demo_cubic_link
 mkfifo /tmp/swap.in
-"$swap" "$obj" "$obj" "$pin" </tmp/swap.in >/tmp/swap.out 2>&1 &
+"$swap" "$obj" "$obj2" "$pin" </tmp/swap.in >/tmp/swap.out 2>&1 &
 swap_pid=$!
 exec 9>/tmp/swap.in
 for _ in $(seq 100); do grep -q registered /tmp/swap.out && break; sleep 0.1; done
