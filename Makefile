@@ -5,7 +5,7 @@
 VARIANT ?= series
 export VARIANT
 
-.PHONY: help deps tree export kernel selftests check parity demo lint docs vm clean
+.PHONY: help deps tree export kernel selftests check parity stress demo lint docs vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -38,6 +38,10 @@ check:
 ## parity     the base's own tests on the control and on the series, side by side (FULL=1: all of test_progs)
 parity:
 	FULL=$(or $(FULL),0) scripts/parity.sh
+
+## stress     races, fault injection, fuzzing and trinity on the debug kernel, bounded (PARTS="races faults fuzz trinity")
+stress:
+	scripts/stress.sh $(PARTS)
 
 ## demo       a BPF congestion control registered, used and unregistered
 demo:

@@ -77,6 +77,7 @@ expected="splat-detected kasan-detected hung-task-detected kmemleak-leak-detecte
 expected+=" kmemleak-off-detected exit-code-carried hang-timeout interrupt-stops-guest config-drop-detected"
 expected+=" parity-regression-detected parity-errno-change-detected parity-equal-passes"
 expected+=" parity-missing-detected"
+expected+=" stress-verdict-splat stress-verdict-leak stress-verdict-died stress-verdict-clean"
 [ "$VARIANT" = series ] && expected+=" tree-drops-patch export-unchanged"
 for n in $expected; do
 	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||

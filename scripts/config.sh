@@ -159,3 +159,19 @@ record() { # record PASS|FAIL name [detail]
 	if [ "$1" = PASS ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 	printf '%s %s%s\n' "$1" "$2" "${3:+ ($3)}"
 }
+
+# What a guest's kernel log says, as "splats N, leaks N", from the files
+# scripts/vm-run.sh left in DIR and its exit code: a guest that timed out
+# or died counts one splat (its log ended early), a kmemleak that did not
+# scan makes the leaks "unknown".
+# usage: guest_verdict DIR VMRC
+guest_verdict() {
+	local splats leaks
+	splats=$(grep -acv '^kmemleak: no scan' "$1/splat.log" 2>/dev/null || true)
+	leaks=$(grep -ac 'unreferenced object' "$1/kmemleak.log" 2>/dev/null || true)
+	if [ -f "$1/kmemleak-state" ] && [ "$(cat "$1/kmemleak-state")" != scanned ]; then
+		leaks=unknown
+	fi
+	case $2 in 124 | 126) splats=$((${splats:-0} + 1)) ;; esac
+	echo "splats ${splats:-0}, leaks ${leaks:-0}"
+}

@@ -141,6 +141,24 @@ mv "$fake/extra.tmp" "$fake/series/extra.log"
 parity_case parity-missing-detected 1 '#1/1 t/a:OK\n#1/2 t/b:OK\n#1 t:OK\n' \
 	"errno/delete-key-1 ENOENT\nerrno/update-key-1 E2BIG\n$same"
 
+# make stress's verdict on a guest counts what the kernel log and kmemleak
+# said, and a guest that died: fed each, it must not say "0".
+vd=$res/verdict
+verdict_case() { # name vm-exit expected splat-line kmemleak-line kmemleak-state
+	rm -rf "$vd"
+	mkdir -p "$vd"
+	printf '%b' "$4" >"$vd/splat.log"
+	printf '%b' "$5" >"$vd/kmemleak.log"
+	echo "$6" >"$vd/kmemleak-state"
+	got=$(guest_verdict "$vd" "$2")
+	[ "$got" = "$3" ] && ok "$1" || ko "$1" "guest_verdict said '$got', expected '$3'"
+}
+verdict_case stress-verdict-splat 125 "splats 1, leaks 0" '[ 1.0] WARNING: CPU: 0 PID: 1 at x\n' '' scanned
+verdict_case stress-verdict-leak 0 "splats 0, leaks 2" '' \
+	'unreferenced object 0xffff8880 (size 64):\nunreferenced object 0xffff8881 (size 64):\n' scanned
+verdict_case stress-verdict-died 126 "splats 1, leaks unknown" '' '' failed
+verdict_case stress-verdict-clean 0 "splats 0, leaks 0" '' '' scanned
+
 # make tree after a patch is dropped from patches/series yields a tree
 # without that patch's change, and every file the patch changed is newer
 # than the kernel built before (so kbuild compiles it again).  Run on a

@@ -109,7 +109,7 @@ splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
 splat_re+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|unreferenced object|new suspected memory leak'
 splat_re+='|rcu: INFO: .*detected stall|detected stalls on CPUs|self-detected stall'
-splat_re+='|kmemleak: (Kernel memory leak detector disabled|Memory pool empty|Cannot allocate)'
+splat_re+='|kmemleak: (Kernel memory leak detector disabled|Memory pool empty|Cannot allocate a kmemleak_object)'
 # -a: a console log with a NUL byte in it is still text to search.
 grep -aE "$splat_re" "$log" "$out/console.log" "$out/kmemleak.log" >"$out/splat.log" 2>/dev/null || true
 # A kernel with kmemleak must have scanned: a detector that turned itself
