@@ -78,7 +78,7 @@ expected+=" kmemleak-off-detected exit-code-carried hang-timeout interrupt-stops
 expected+=" parity-regression-detected parity-errno-change-detected parity-equal-passes"
 expected+=" parity-missing-detected"
 expected+=" stress-verdict-splat stress-verdict-leak stress-verdict-died stress-verdict-clean"
-[ "$VARIANT" = series ] && expected+=" tree-drops-patch export-unchanged"
+[ "$VARIANT" = series ] && expected+=" tree-drops-patch export-unchanged fuzz-oracle-detected"
 for n in $expected; do
 	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||
 		record FAIL "harness/$n" "did not run; see $results/harness.log"

@@ -141,6 +141,22 @@ mv "$fake/extra.tmp" "$fake/series/extra.log"
 parity_case parity-missing-detected 1 '#1/1 t/a:OK\n#1/2 t/b:OK\n#1 t:OK\n' \
 	"errno/delete-key-1 ENOENT\nerrno/update-key-1 E2BIG\n$same"
 
+# The fuzzer's oracle reports a kernel that answers wrongly: from call
+# 1000 on, each call fails its first allocation or user copy (fail-nth),
+# and the test must fail, naming the case to replay.
+if [ "$VARIANT" = series ]; then
+	(cd "$STOUT" && "$TOP/scripts/vm-run.sh" -q -K -t 300 -o "$res/fuzz-oracle" -- \
+		env STRUCT_OPS_FUZZ_SEED=0x5 STRUCT_OPS_FUZZ_CALLS=3000 STRUCT_OPS_FUZZ_INJECT=1000 \
+		./test_progs -a struct_ops_fuzz) >"$res/fuzz-oracle.out" 2>&1
+	rc=$?
+	if [ $rc -eq 1 ] && grep -aqE 'FAILED case [0-9]+: replay with STRUCT_OPS_FUZZ_SEED=0x5 ' \
+		"$res/fuzz-oracle/output.log"; then
+		ok fuzz-oracle-detected
+	else
+		ko fuzz-oracle-detected "vm-run exit $rc, expected 1 and a replay line in ${res#$TOP/}/fuzz-oracle/output.log"
+	fi
+fi
+
 # make stress's verdict on a guest counts what the kernel log and kmemleak
 # said, and a guest that died: fed each, it must not say "0".
 vd=$res/verdict

@@ -43,8 +43,13 @@ s = j["end"]["sum_sent"]
 print(f"trinity: traffic {j['end'].get('sender_tcp_congestion', '?')} "
       f"{s['bytes'] / 2**20:.1f} MBytes {s['bits_per_second'] / 1e6:.1f} Mbit/s")
 PY
+# trinity may have found the map by id and deleted it itself.
 id=$("$bpftool" struct_ops show | awk -F: -v ca=$ca '$0 ~ ca {print $1; exit}')
-"$bpftool" struct_ops unregister id "$id" >/dev/null
+if [ -n "$id" ]; then
+	"$bpftool" struct_ops unregister id "$id" >/dev/null
+else
+	echo "trinity: $ca was unregistered during the run"
+fi
 ! grep -qw $ca /proc/sys/net/ipv4/tcp_available_congestion_control ||
 	{ echo "trinity: $ca still registered" >&2; exit 1; }
 echo "trinity: done"
