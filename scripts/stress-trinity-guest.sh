@@ -20,7 +20,10 @@ grep -qw $ca /proc/sys/net/ipv4/tcp_available_congestion_control ||
 
 # Traffic through the algorithm for as long as trinity runs (loopback).
 iperf3 -s -D -1 -p 5201 >/dev/null
-sleep 1
+for _ in $(seq 100); do
+	ss -Htln 'sport = :5201' | grep -q . && break
+	sleep 0.2
+done
 iperf3 -c 127.0.0.1 -p 5201 -C $ca -t $((secs + 5)) -J >/tmp/iperf.json &
 iperf=$!
 
@@ -44,9 +47,10 @@ print(f"trinity: traffic {j['end'].get('sender_tcp_congestion', '?')} "
       f"{s['bytes'] / 2**20:.1f} MBytes {s['bits_per_second'] / 1e6:.1f} Mbit/s")
 PY
 # trinity may have found the map by id and deleted it itself.
-id=$("$bpftool" struct_ops show | awk -F: -v ca=$ca '$0 ~ ca {print $1; exit}')
-if [ -n "$id" ]; then
-	"$bpftool" struct_ops unregister id "$id" >/dev/null
+if grep -qw $ca /proc/sys/net/ipv4/tcp_available_congestion_control; then
+	# bpftool names a struct_ops map by its map name: the object's
+	# "struct tcp_congestion_ops cubic".
+	"$bpftool" struct_ops unregister name cubic >/dev/null
 else
 	echo "trinity: $ca was unregistered during the run"
 fi

@@ -38,8 +38,8 @@ trinity_secs=${STRESS_TRINITY_SECS:-300}
 "$TOP/scripts/build-selftests.sh"
 need trinity
 
+# Each part's guest logs in build/stress/<part>, replaced when it runs again.
 results=$BUILD/stress
-rm -rf "$results"
 mkdir -p "$results"
 exec > >(tee "$results/summary.log")
 progress "stress: parts: $parts; seed $seed"
@@ -60,13 +60,18 @@ tp() { # tp DIR TIMEOUT ENV... -- TEST: test_progs in the guest
 	(cd "$STOUT" && "$TOP/scripts/vm-run.sh" -t "$t" -o "$dir" -q -- env "$@") >&2 || rc=$?
 	echo $rc
 }
-# Sum of the first number after "$2" in the lines of $1 matching $3.
+# Sum of the numbers in what matches $3 in the lines of $1 matching $2
+# (0 when nothing matches: a part that printed nothing fails on its exit
+# code and its figures, not on a grep).
 sum_field() {
-	grep -aE "$2" "$1" 2>/dev/null | grep -oE "$3" | grep -oE '[0-9]+' | awk '{s += $1} END {print s + 0}'
+	{ grep -aE "$2" "$1" 2>/dev/null || true; } | { grep -oE "$3" || true; } |
+		{ grep -oE '[0-9]+' || true; } | awk '{s += $1} END {print s + 0}'
 }
 
 for p in $parts; do
 	d=$results/$p
+	rm -rf "$d"
+	mkdir -p "$d"
 	case $p in
 	races)
 		progress "stress: races ($race_iters rounds, users_race $race_ms ms)"
@@ -82,9 +87,10 @@ for p in $parts; do
 		progress "stress: faults"
 		rc=$(tp "$d" 3600 ./test_progs -v -a struct_ops_fault)
 		o=$d/output.log
-		line=$(grep -aoE '[0-9]+ faults injected at [0-9]+ sites' "$o" | tail -n 1 || true)
+		faults=$(sum_field "$o" '[0-9]+ faults injected at [0-9]+ sites' '[0-9]+ faults injected')
+		sites=$(sum_field "$o" '[0-9]+ faults injected at [0-9]+ sites' 'at [0-9]+ sites')
 		paths=$(grep -acE 'struct_ops_fault: [a-z_]+: [0-9]+ sites failed in turn' "$o" || true)
-		part faults "$rc" "$d" "faults injected ${line:-none} over $paths paths"
+		part faults "$rc" "$d" "faults injected $faults at $sites sites of ${paths:-0} paths"
 		;;
 	fuzz)
 		progress "stress: fuzz ($fuzz_calls calls, seed $seed)"
@@ -104,8 +110,9 @@ for p in $parts; do
 			"$TOP/scripts/stress-trinity-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" \
 			"$trinity_secs" "$seed" || rc=$?
 		o=$d/output.log
-		ran=$(grep -aoE 'Ran [0-9]+ syscalls' "$o" | grep -oE '[0-9]+' | awk '{s += $1} END {print s + 0}')
-		traffic=$(grep -aoE 'traffic .*' "$o" | tail -n 1 || true)
+		ran=$(sum_field "$o" 'Ran [0-9]+ syscalls' 'Ran [0-9]+')
+		traffic=$(grep -aoE 'trinity: traffic [a-z_]+ .*' "$o" | tail -n 1 || true)
+		traffic=${traffic#trinity: }
 		[ "$ran" -gt 0 ] || [ "$rc" -ne 0 ] || rc=1
 		part trinity "$rc" "$d" "syscalls $ran in $trinity_secs s, ${traffic:-no traffic}"
 		;;
@@ -124,7 +131,10 @@ for p in $parts; do
 			rc=0
 			"$TOP/scripts/vm-run.sh" -k "$ctl/kernel/arch/x86/boot/bzImage" -t 900 -o "$d/control-$ca" -q -K -- \
 				"$TOP/scripts/crashpath-guest.sh" "$ctl/selftests/tools/sbin/bpftool" "$obj" "$ca" >&2 || rc=$?
-			first=$(grep -aE 'divide error|WARNING:|BUG:|KASAN:|general protection' "$d/control-$ca/splat.log" 2>/dev/null |
+			# The first line of the report, from the console (a panic
+			# leaves no dmesg.log).
+			first=$({ grep -aE 'divide error|WARNING:|BUG:|KASAN:|general protection|Oops' \
+				"$d/control-$ca/console.log" 2>/dev/null || true; } |
 				head -n 1 | sed -e 's/^[^]]*\] //' -e 's/ at .*//' | cut -c1-60)
 			if [ $rc -eq 125 ] || [ $rc -eq 126 ]; then
 				crashed=$((crashed + 1))

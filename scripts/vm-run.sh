@@ -17,7 +17,8 @@
 # boot, so caching it is safe, and it halves the cost of every exec).
 #
 # Exit codes: the command's own, or 124 guest timed out, 125 the kernel log
-# shows a splat (BUG/WARNING/KASAN/UBSAN/lockdep/RCU stall/hung task/
+# shows a splat (BUG/WARNING/KASAN/UBSAN/an oops from a trap such as a
+# divide error/lockdep/RCU stall/hung task/
 # kmemleak report, or a kmemleak that could not scan/Oops/panic), 126 the
 # guest died before the command finished, 130 interrupted (the guest is
 # stopped).
@@ -106,6 +107,7 @@ secs=$(($(date +%s) - start))
 log=$out/dmesg.log
 [ -s "$log" ] || log=$out/console.log
 splat_re='BUG:|WARNING:|KASAN:|UBSAN:|general protection fault|Oops|Kernel panic|kernel BUG'
+splat_re+='|divide error: |invalid opcode: |stack segment: '
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state'
 splat_re+='|suspicious RCU usage|DEBUG_LOCKS_WARN_ON|INFO: task .* blocked|unreferenced object|new suspected memory leak'
 splat_re+='|rcu: INFO: .*detected stall|detected stalls on CPUs|self-detected stall'
