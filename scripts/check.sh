@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make check: build the debug kernel and test_progs, run the reference
 # struct_ops suites plus tests/test_progs.list in the debug VM, then the
-# harness self-tests; print each result and "N passed, N failed".
+# harness self-tests and a 30 s trinity slice; print each result and
+# "N passed, N failed".
 # usage: [VARIANT=series|upstream] scripts/check.sh
 set -euo pipefail
 FLAVOUR=debug
@@ -83,6 +84,26 @@ for n in $expected; do
 	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||
 		record FAIL "harness/$n" "did not run; see $results/harness.log"
 done
+
+# 3. A short slice of make stress's trinity part: 30 s of trinity on the
+# bpf syscall beside bpf_cubic carrying traffic (series and control alike),
+# without the fds trinity makes up front (they take it most of a minute).
+# No call made is a failure.
+if [ -x "$(command -v trinity)" ]; then
+	progress "check: trinity, 30 s"
+	trc=0
+	"$TOP/scripts/vm-run.sh" -t 600 -o "$results/trinity" -q -- \
+		"$TOP/scripts/stress-trinity-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" 30 1 quick \
+		>"$results/trinity.log" 2>&1 || trc=$?
+	ran=$(grep -aoE 'Ran [0-9]+ syscalls' "$results/trinity/output.log" 2>/dev/null | grep -oE '[0-9]+' || true)
+	if [ $trc -eq 0 ] && [ "${ran:-0}" -gt 0 ]; then
+		record PASS "trinity" "$ran bpf() calls in 30 s beside bpf_cubic traffic, $(guest_verdict "$results/trinity" 0)"
+	else
+		record FAIL "trinity" "vm exit $trc, ${ran:-no} calls; see $results/trinity/"
+	fi
+else
+	record FAIL "trinity" "not installed (scripts/deps.sh)"
+fi
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]
