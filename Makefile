@@ -5,7 +5,7 @@
 VARIANT ?= series
 export VARIANT
 
-.PHONY: help deps tree export kernel selftests check parity stress demo lint docs vm clean
+.PHONY: help deps tree export kernel selftests check parity stress demo bench lint docs vm clean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -46,6 +46,10 @@ stress:
 ## demo       a BPF congestion control registered, used and unregistered
 demo:
 	scripts/demo.sh
+
+## bench      release kernels, ours beside the control: per-op cost, register latency, memory, throughput
+bench:
+	scripts/bench.sh
 
 ## lint       checkpatch, W=1/C=1, kernel-doc, bisectability, Sphinx
 lint:

@@ -175,3 +175,30 @@ guest_verdict() {
 	case $2 in 124 | 126) splats=$((${splats:-0} + 1)) ;; esac
 	echo "splats ${splats:-0}, leaks ${leaks:-0}"
 }
+
+# What make demo and make bench need from the selftests of $VARIANT-$FLAVOUR:
+# bpftool, libbpf.a and the BPF objects named (paths under $STOUT).
+# usage: build_demo_objs LOGNAME OBJ...
+build_demo_objs() {
+	local log=$1
+	shift
+	mkdir -p "$STOUT"
+	run_logged "building bpftool, libbpf and $* for $VARIANT-$FLAVOUR" "$OUT/logs/$log.log" \
+		make -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" \
+		OUTPUT="$STOUT" VMLINUX_BTF="$KOUT/vmlinux" \
+		"$BPFTOOL" "$STOUT/tools/build/libbpf/libbpf.a" "${@/#/$STOUT/}"
+}
+
+# Compile one BPF C file outside the selftests' Makefile, with its flags and
+# against $VARIANT's vmlinux.h and libbpf headers.
+# usage: build_bpf_obj SRC.c OUT.bpf.o
+build_bpf_obj() {
+	local sel=$SRC/tools/testing/selftests/bpf sys_inc
+	need clang sed
+	sys_inc=$(clang -v -E - </dev/null 2>&1 |
+		sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+	# shellcheck disable=SC2086 # one flag per word
+	clang -g -Werror -D__TARGET_ARCH_x86 -mlittle-endian -I"$STOUT/tools/include" -I"$sel" \
+		-I"$sel/progs" -I"$SRC/tools/include/uapi" $sys_inc -O2 -target bpf -mcpu=v3 \
+		-c "$1" -o "$2" || die "building $2 from $1 failed"
+}

@@ -10,6 +10,8 @@ obj=$2
 swap=$3
 obj2=$4
 secs=${DEMO_SECONDS:-8}
+# Where the cwnd samples go: the results directory vm-run.sh mounts.
+plots=${DEMO_PLOTS:-/mnt/out}
 delay=${DEMO_DELAY:-20ms}
 
 step() { printf '\n==== %s\n' "$*"; }
@@ -38,8 +40,27 @@ ip netns exec srv iperf3 -s -D -1 -p 5201 >/dev/null
 ip netns exec srv iperf3 -s -D -1 -p 5202 >/dev/null
 sleep 1
 
+# The congestion window of the transfer to PORT every 0.2 s, as "seconds
+# cwnd" lines in FILE: the largest cwnd ss shows to that port (iperf3's
+# control connection stays at its initial window).
+sample_cwnd() { # sample_cwnd PORT FILE
+	local t0
+	t0=$(date +%s%N)
+	while :; do
+		ip netns exec cli ss -tin dst 10.200.0.1 dport = :"$1" |
+			awk -v t="$((($(date +%s%N) - t0) / 1000000))" '
+			{ for (i = 1; i <= NF; i++) if ($i ~ /^cwnd:/) { split($i, a, ":"); if (a[2] > m) m = a[2] } }
+			END { if (m) printf "%.2f %d\n", t / 1000, m }'
+		sleep 0.2
+	done >"$2"
+}
 transfer() { # transfer CA PORT
+	local sampler
+	sample_cwnd "$2" "$plots/cwnd-$1.dat" &
+	sampler=$!
 	ip netns exec cli iperf3 -c 10.200.0.1 -p "$2" -C "$1" -t "$secs" -J >"/tmp/iperf-$1.json"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null || true
 }
 step "TCP transfer with the built-in cubic (${secs}s)"
 transfer cubic 5201

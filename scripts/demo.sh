@@ -11,12 +11,8 @@ FLAVOUR=demo
 
 "$TOP/scripts/deps.sh"
 "$TOP/scripts/build-kernel.sh"
-# Only what the demo needs from the selftests: bpftool and two BPF objects.
-mkdir -p "$STOUT"
-run_logged "building bpftool and bpf_cubic/bpf_dctcp for $VARIANT-$FLAVOUR" "$OUT/logs/demo-objs.log" \
-	make -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" \
-	OUTPUT="$STOUT" VMLINUX_BTF="$KOUT/vmlinux" \
-	"$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$STOUT/bpf_dctcp.bpf.o" "$STOUT/tools/build/libbpf/libbpf.a"
+# Only what the demo needs from the selftests: bpftool, libbpf, bpf_cubic.
+build_demo_objs demo-objs bpf_cubic.bpf.o
 
 # The live replacement's loader, against the in-tree libbpf and uapi.  The
 # control (VARIANT=upstream) has no struct_ops links: its demo skips that part.
@@ -30,21 +26,37 @@ if [ "$VARIANT" = series ]; then
 	# What the link moves to: a second implementation of bpf_cubic, the
 	# selftests' source without HyStart and fast convergence, built with
 	# the selftests' BPF flags.
-	need clang sed
 	sel=$SRC/tools/testing/selftests/bpf
 	sed -e 's/^static int hystart = 1;/static int hystart = 0;/' \
 		-e 's/^static int fast_convergence = 1;/static int fast_convergence = 0;/' \
 		"$sel/progs/bpf_cubic.c" >"$STOUT/bpf_cubic_tuned.c"
 	[ "$(diff "$sel/progs/bpf_cubic.c" "$STOUT/bpf_cubic_tuned.c" | grep -c '^>')" -eq 2 ] ||
 		die "progs/bpf_cubic.c no longer has the hystart and fast_convergence settings the demo turns off"
-	sys_inc=$(clang -v -E - </dev/null 2>&1 |
-		sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
-	# shellcheck disable=SC2086 # one flag per word
-	clang -g -Werror -D__TARGET_ARCH_x86 -mlittle-endian -I"$STOUT/tools/include" -I"$sel" \
-		-I"$sel/progs" -I"$SRC/tools/include/uapi" $sys_inc -O2 -target bpf -mcpu=v3 \
-		-c "$STOUT/bpf_cubic_tuned.c" -o "$STOUT/bpf_cubic_tuned.bpf.o" ||
-		die "building the tuned bpf_cubic failed"
+	build_bpf_obj "$STOUT/bpf_cubic_tuned.c" "$STOUT/bpf_cubic_tuned.bpf.o"
 fi
 
-"$TOP/scripts/vm-run.sh" -t 900 -o "$BUILD/demo/$VARIANT" -- \
+if grep -qE '^CONFIG_(KASAN|PROVE_LOCKING|LOCKDEP|DEBUG_KMEMLEAK)=y' "$KOUT/.config"; then
+	die "$KOUT/.config has debug options; the demo's figures need a release kernel"
+fi
+progress "demo kernel: release build (no KASAN, lockdep or kmemleak in $KOUT/.config)"
+res=$BUILD/demo/$VARIANT
+"$TOP/scripts/vm-run.sh" -t 900 -o "$res" -- \
 	"$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$swap" "$STOUT/bpf_cubic_tuned.bpf.o"
+
+# The picture: cwnd over time of the two transfers, from the guest's samples.
+need gnuplot
+for ca in cubic bpf_cubic; do
+	[ -s "$res/cwnd-$ca.dat" ] || die "no cwnd samples for $ca in $res/cwnd-$ca.dat"
+done
+gnuplot <<EOF || die "gnuplot failed to draw $res/cwnd.png"
+set terminal pngcairo size 900,500
+set output '$res/cwnd.png'
+set title 'cwnd over time, veth + netem ($VARIANT kernel, release build)'
+set xlabel 'seconds into the transfer'
+set ylabel 'cwnd (segments)'
+set key top left
+set grid
+plot '$res/cwnd-cubic.dat' using 1:2 with linespoints title 'cubic (built in)', \
+     '$res/cwnd-bpf_cubic.dat' using 1:2 with linespoints title 'bpf\_cubic (struct\_ops)'
+EOF
+progress "demo: cwnd over time drawn in ${res#"$TOP"/}/cwnd.png"

@@ -15,7 +15,7 @@ pkgs=(
 	dwarves ccache sparse
 	clang llvm lld
 	qemu-system-x86
-	iproute2 iperf3 ethtool trinity
+	iproute2 iperf3 ethtool trinity gnuplot-nox
 	bpftool libbpf-dev
 	python3 python3-ply python3-git git
 )

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# One round of make bench, run inside the VM by scripts/bench.sh.  Prints
+# "BENCH <figure> key=value..." lines; bench.sh collects them.
+# usage: bench-guest.sh MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH MODE
+#   MODULE    st_bench.ko built against this kernel (tests/bench/st_bench.c)
+#   RENO_OBJ  bpf_reno (tests/bench/bench_reno.bpf.c), CUBIC_OBJ bpf_cubic
+#   MODE      wall (everything) or icount (the per-op figures only: under
+#             QEMU -icount the guest clock counts instructions)
+# Environment: BENCH_ITERS, BENCH_OP_ROUNDS (st_bench), BENCH_CYCLES,
+# BENCH_STRUCTS (st_regbench), BENCH_SECONDS, BENCH_DELAY (throughput).
+set -euo pipefail
+[ $# -eq 6 ] || { echo "usage: $0 MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH MODE" >&2; exit 2; }
+mod=$1
+bpftool=$2
+reno=$3
+cubic=$4
+regbench=$5
+mode=$6
+iters=${BENCH_ITERS:-20000}
+op_rounds=${BENCH_OP_ROUNDS:-15}
+cycles=${BENCH_CYCLES:-200}
+structs=${BENCH_STRUCTS:-50}
+secs=${BENCH_SECONDS:-10}
+delay=${BENCH_DELAY:-5ms}
+
+echo "BENCH kernel release=$(uname -r) mode=$mode"
+if [ -e /proc/lockdep ] || [ -e /sys/kernel/debug/kmemleak ]; then
+	echo "bench: this kernel has lockdep or kmemleak: not a release kernel" >&2
+	exit 1
+fi
+unregister_all() {
+	local id
+	for id in $("$bpftool" struct_ops show | cut -d: -f1); do
+		"$bpftool" struct_ops unregister id "$id" >/dev/null
+	done
+}
+
+# The per-op cost: st_bench calls the selected algorithm's ops through
+# icsk_ca_ops on a kernel TCP socket, as the stack does.
+per_op() { # per_op CA
+	dmesg -C
+	insmod "$mod" ca="$1" iters="$iters" rounds="$op_rounds"
+	rmmod st_bench
+	dmesg | sed -n 's/.*st_bench: /BENCH op /p'
+}
+"$bpftool" struct_ops register "$reno" >/dev/null
+"$bpftool" struct_ops register "$cubic" >/dev/null
+for ca in reno bpf_reno cubic bpf_cubic; do
+	per_op "$ca"
+done
+unregister_all
+[ "$mode" = icount ] && exit 0
+
+# Register + unregister, and what a registered struct keeps.
+"$regbench" "$reno" cycles "$cycles" | sed 's/^regbench: /BENCH reg /'
+"$regbench" "$reno" memory "$structs" | sed 's/^regbench: /BENCH mem /'
+
+# Throughput of bpf_cubic over cubic: two namespaces, veth, netem delay.
+ip netns add srv
+ip netns add cli
+ip link add veth-c netns cli type veth peer name veth-s netns srv
+ip -n srv addr add 10.201.0.1/24 dev veth-s
+ip -n cli addr add 10.201.0.2/24 dev veth-c
+for ns in srv cli; do
+	ip -n $ns link set lo up
+	ip -n $ns link set veth-${ns:0:1} up
+	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" limit 10000
+done
+"$bpftool" struct_ops register "$cubic" >/dev/null
+port=5300
+for ca in cubic bpf_cubic bpf_cubic cubic; do
+	port=$((port + 1))
+	ip netns exec srv iperf3 -s -D -1 -p $port >/dev/null
+	sleep 0.5
+	ip netns exec cli iperf3 -c 10.201.0.1 -p $port -C "$ca" -t "$secs" -J >/tmp/iperf.json
+	python3 - "$ca" /tmp/iperf.json <<'PY'
+import json, sys
+j = json.load(open(sys.argv[2]))
+got = j["end"].get("sender_tcp_congestion", "?")
+if got != sys.argv[1]:
+    sys.exit(f"bench: iperf3 ran {got}, not {sys.argv[1]}")
+s = j["end"]["sum_sent"]
+print(f"BENCH tput ca={got} mbit={s['bits_per_second'] / 1e6:.1f} retrans={s.get('retransmits', 0)}")
+PY
+done
+unregister_all
