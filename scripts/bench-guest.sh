@@ -1,29 +1,27 @@
 #!/usr/bin/env bash
 # One round of make bench, run inside the VM by scripts/bench.sh.  Prints
 # "BENCH <figure> key=value..." lines; bench.sh collects them.
-# usage: bench-guest.sh MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH MODE
+# usage: bench-guest.sh MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH
 #   MODULE    st_bench.ko built against this kernel (tests/bench/st_bench.c)
-#   RENO_OBJ  bpf_reno (tests/bench/bench_reno.bpf.c), CUBIC_OBJ bpf_cubic
-#   MODE      wall (everything) or icount (the per-op figures only: under
-#             QEMU -icount the guest clock counts instructions)
+#   RENO_OBJ  bpf_reno and bpf_reno_pure (tests/bench/bench_reno.bpf.c)
+#   CUBIC_OBJ bpf_cubic, REGBENCH st_regbench (tests/bench/st_regbench.c)
 # Environment: BENCH_ITERS, BENCH_OP_ROUNDS (st_bench), BENCH_CYCLES,
 # BENCH_STRUCTS (st_regbench), BENCH_SECONDS, BENCH_DELAY (throughput).
 set -euo pipefail
-[ $# -eq 6 ] || { echo "usage: $0 MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH MODE" >&2; exit 2; }
+[ $# -eq 5 ] || { echo "usage: $0 MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH" >&2; exit 2; }
 mod=$1
 bpftool=$2
 reno=$3
 cubic=$4
 regbench=$5
-mode=$6
 iters=${BENCH_ITERS:-20000}
 op_rounds=${BENCH_OP_ROUNDS:-15}
-cycles=${BENCH_CYCLES:-200}
+cycles=${BENCH_CYCLES:-500}
 structs=${BENCH_STRUCTS:-50}
 secs=${BENCH_SECONDS:-10}
 delay=${BENCH_DELAY:-5ms}
 
-echo "BENCH kernel release=$(uname -r) mode=$mode"
+echo "BENCH kernel release=$(uname -r)"
 if [ -e /proc/lockdep ] || [ -e /sys/kernel/debug/kmemleak ]; then
 	echo "bench: this kernel has lockdep or kmemleak: not a release kernel" >&2
 	exit 1
@@ -41,15 +39,14 @@ per_op() { # per_op CA
 	dmesg -C
 	insmod "$mod" ca="$1" iters="$iters" rounds="$op_rounds"
 	rmmod st_bench
-	dmesg | sed -n 's/.*st_bench: /BENCH op /p'
+	dmesg | sed -n 's/.*st_bench: \(ca=\)/BENCH op \1/p'
 }
 "$bpftool" struct_ops register "$reno" >/dev/null
 "$bpftool" struct_ops register "$cubic" >/dev/null
-for ca in reno bpf_reno cubic bpf_cubic; do
+for ca in reno bpf_reno bpf_reno_pure cubic bpf_cubic; do
 	per_op "$ca"
 done
 unregister_all
-[ "$mode" = icount ] && exit 0
 
 # Register + unregister, and what a registered struct keeps.
 "$regbench" "$reno" cycles "$cycles" | sed 's/^regbench: /BENCH reg /'

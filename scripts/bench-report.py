@@ -4,7 +4,7 @@
 usage: bench-report.py RAW
 
 RAW has one line per figure: "VARIANT MODE KIND key=value ...", VARIANT
-series (ours) or upstream (the control), MODE wall or icount, KIND op
+series (ours) or upstream (the control), MODE wall, KIND op
 (st_bench), reg and mem (st_regbench), tput (iperf3), kernel.  Each wall
 round is one boot: ratios between algorithms are taken within a boot, then
 the median over the boots is reported with the spread (min..max).
@@ -14,7 +14,8 @@ import sys
 from collections import defaultdict
 
 OURS, CTRL = "series", "upstream"
-PAIRS = (("bpf_reno", "reno"), ("bpf_cubic", "cubic"))
+CAS = ("reno", "bpf_reno", "bpf_reno_pure", "cubic", "bpf_cubic")
+PAIRS = (("bpf_reno", "reno"), ("bpf_reno_pure", "reno"), ("bpf_cubic", "cubic"))
 OPS = ("ssthresh", "cong_avoid")
 
 
@@ -76,23 +77,22 @@ def per_op(boots, mode, unit):
     for net in (True, False):
         what = "the call alone (op minus the bare loop)" if net else "with the loop around it"
         out.append(f"\nPer-op cost, {unit}/call, {what}; median (min..max) over boots")
-        out.append(f"{'op':<11} {'algorithm':<10} {'ours':>22} {'control':>22} {'ours/ctrl':>9}")
+        out.append(f"{'op':<11} {'algorithm':<14} {'ours':>22} {'control':>22} {'ours/ctrl':>9}")
         for op in OPS:
-            for bpf, nat in PAIRS:
-                for ca in (nat, bpf):
-                    cols, meds = [], []
-                    for var in (OURS, CTRL):
-                        vals = []
-                        for b in by_boot(boots, var, mode):
-                            c = op_cost(b, ca, op)
-                            vals.append(None if c is None else c[0 if not net else 1])
-                        cols.append(fig(vals))
-                        meds.append(med(vals))
-                    r = ratio(meds[0], meds[1])
-                    rs = f"{r:.2f}" if r else "n/a"
-                    out.append(f"{op:<11} {ca:<10} {cols[0]:>22} {cols[1]:>22} {rs:>9}")
+            for ca in CAS:
+                cols, meds = [], []
+                for var in (OURS, CTRL):
+                    vals = []
+                    for b in by_boot(boots, var, mode):
+                        c = op_cost(b, ca, op)
+                        vals.append(None if c is None else c[0 if not net else 1])
+                    cols.append(fig(vals))
+                    meds.append(med(vals))
+                r = ratio(meds[0], meds[1])
+                rs = f"{r:.2f}" if r else "n/a"
+                out.append(f"{op:<11} {ca:<14} {cols[0]:>22} {cols[1]:>22} {rs:>9}")
         out.append(f"BPF/native, {what}, within each boot")
-        out.append(f"{'op':<11} {'pair':<20} {'ours':>22} {'control':>22}")
+        out.append(f"{'op':<11} {'pair':<22} {'ours':>22} {'control':>22}")
         for op in OPS:
             for bpf, nat in PAIRS:
                 cols = []
@@ -103,7 +103,7 @@ def per_op(boots, mode, unit):
                         idx = 1 if net else 0
                         vals.append(ratio(x[idx], y[idx]) if x and y else None)
                     cols.append(fig(vals, "{:.2f}"))
-                out.append(f"{op:<11} {bpf + '/' + nat:<20} {cols[0]:>22} {cols[1]:>22}")
+                out.append(f"{op:<11} {bpf + '/' + nat:<22} {cols[0]:>22} {cols[1]:>22}")
     return out
 
 
@@ -120,9 +120,6 @@ def main():
     out.append(f"make bench: ours (series) and the control (upstream), release kernels, "
                f"{nwall} boots each under QEMU TCG")
     out += per_op(boots, "wall", "ns")
-    if by_boot(boots, OURS, "icount"):
-        out.append("\nUnder QEMU -icount shift=0 the guest's nanosecond is one instruction:")
-        out += per_op(boots, "icount", "insns")
 
     out.append("\nRegister + unregister (create, update, delete, close), us/cycle, "
                "median (min..max) over boots")

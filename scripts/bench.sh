@@ -8,19 +8,17 @@
 # bpf_reno/bpf_cubic (tests/bench/st_bench.c, a module calling the ops
 # through icsk_ca_ops), register + unregister latency and memory per
 # registered struct (tests/bench/st_regbench.c), TCP throughput of bpf_cubic
-# over cubic.  Then one boot of each under QEMU -icount, where the guest
-# clock counts instructions: the per-op figures again, as instructions.
+# over cubic.
 #
 # usage: scripts/bench.sh
-# Environment: BENCH_ROUNDS (default 3), BENCH_ICOUNT (0 skips the
-# instruction-count boots), and bench-guest.sh's BENCH_* settings.
+# Environment: BENCH_ROUNDS (default 3) and bench-guest.sh's BENCH_*
+# settings.
 set -euo pipefail
 FLAVOUR=demo
 VARIANT=series # the tools; both variants' kernels are built below
 . "$(dirname "$0")/config.sh"
 [ $# -eq 0 ] || { echo "usage: $0" >&2; exit 2; }
 rounds=${BENCH_ROUNDS:-3}
-icount=${BENCH_ICOUNT:-1}
 res=$BUILD/bench
 bench=$TOP/tests/bench
 
@@ -52,28 +50,23 @@ gcc -O2 -Wall -Werror -I"$STOUT/tools/include" -I"$SRC/tools/include/uapi" \
 	-o "$STOUT/st_regbench" "$bench/st_regbench.c" "$STOUT/tools/build/libbpf/libbpf.a" -lelf -lz ||
 	die "building tests/bench/st_regbench.c failed"
 
-guest() { # guest VARIANT wall|icount DIR
+guest() { # guest VARIANT DIR
 	local o=$BUILD/out/$1-$FLAVOUR rc=0
-	if [ "$2" = icount ]; then export VM_ICOUNT=0; else unset VM_ICOUNT; fi
-	VARIANT=$1 "$TOP/scripts/vm-run.sh" -q -K -t 1200 -o "$3" -- \
-		"$TOP/scripts/bench-guest.sh" "$o/bench-mod/st_bench.ko" "$o/selftests/tools/sbin/bpftool" \
-		"$STOUT/bench_reno.bpf.o" "$o/selftests/bpf_cubic.bpf.o" "$STOUT/st_regbench" "$2" || rc=$?
-	[ $rc -eq 0 ] || die "bench round in $3 failed (exit $rc); see $3/output.log"
-	grep '^BENCH ' "$3/output.log" | sed "s/^BENCH /$1 $2 /" >>"$res/raw.txt"
+	# The guest gets the command line only: pass bench-guest.sh's settings.
+	# shellcheck disable=SC2046 # one NAME=VALUE per word
+	VARIANT=$1 "$TOP/scripts/vm-run.sh" -q -K -t 1200 -o "$2" -- \
+		env $(env | grep '^BENCH_[A-Z_]*=[0-9A-Za-z.]*$' || true) "$TOP/scripts/bench-guest.sh" "$o/bench-mod/st_bench.ko" "$o/selftests/tools/sbin/bpftool" \
+		"$STOUT/bench_reno.bpf.o" "$o/selftests/bpf_cubic.bpf.o" "$STOUT/st_regbench" || rc=$?
+	[ $rc -eq 0 ] || die "bench round in $2 failed (exit $rc); see $2/output.log"
+	grep '^BENCH ' "$2/output.log" | sed "s/^BENCH /$1 wall /" >>"$res/raw.txt"
 }
 order=(series upstream)
 for ((r = 1; r <= rounds; r++)); do
 	for v in "${order[@]}"; do
 		progress "bench: round $r of $rounds, $v"
-		guest "$v" wall "$res/$v-wall-$r"
+		guest "$v" "$res/$v-$r"
 	done
 	order=("${order[1]}" "${order[0]}")
 done
-if [ "$icount" != 0 ]; then
-	for v in series upstream; do
-		progress "bench: instruction counts, $v (QEMU -icount shift=0)"
-		guest "$v" icount "$res/$v-icount"
-	done
-fi
 python3 "$TOP/scripts/bench-report.py" "$res/raw.txt" | tee "$res/report.txt"
 progress "bench: table in ${res#$TOP/}/report.txt, raw figures in ${res#$TOP/}/raw.txt"

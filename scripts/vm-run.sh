@@ -12,8 +12,6 @@
 #   -q  do not stream the command's output
 #   -K  skip the kmemleak scans after the command (half a minute)
 # Environment: VM_KVM=1 uses KVM (off by default: it hangs on these machines),
-# VM_ICOUNT=N counts instructions (QEMU -icount shift=N: the guest's clock
-# advances 2^N ns per instruction; N=0 makes guest nanoseconds instructions),
 # VM_MEM (MiB, default 2048), VM_CPUS (default 2), VM_9P_CACHE (the root's 9p
 # cache mode, default loose: the host root is read-only and built before the
 # boot, so caching it is safe, and it halves the cost of every exec).
@@ -66,10 +64,6 @@ rm -f "$out"/{console,dmesg,output,kmemleak,splat}.log "$out"/{exit-code,kmemlea
 } >"$out/cmd.sh"
 
 accel=(-accel tcg,thread=multi -cpu max,la57=off)
-# Instruction counting: the guest clock advances 2^N ns per instruction,
-# so a time the guest measures is an instruction count (one vCPU thread).
-[ -n "${VM_ICOUNT:-}" ] && accel=(-accel tcg,thread=single -icount "shift=$VM_ICOUNT,align=off,sleep=on"
-	-cpu max,la57=off)
 [ "${VM_KVM:-0}" = 1 ] && accel=(-enable-kvm -cpu host)
 append="console=ttyS0 loglevel=5 root=hostroot rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=${VM_9P_CACHE:-loose} ro"

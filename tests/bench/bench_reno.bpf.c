@@ -9,6 +9,10 @@
  *
  * The programs are found by name: bpf_reno_ssthresh, bpf_reno_cong_avoid
  * and bpf_reno_undo_cwnd.
+ *
+ * bpf_reno_pure is the same algorithm with ssthresh() written out in BPF
+ * instead of calling the kfunc: the struct_ops path without the kfunc
+ * call, for the breakdown of where a call's time goes.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -37,6 +41,23 @@ __u32 BPF_PROG(bpf_reno_undo_cwnd, struct sock *sk)
 {
 	return tcp_reno_undo_cwnd(sk);
 }
+
+SEC("struct_ops/bpf_reno_pure_ssthresh")
+__u32 BPF_PROG(bpf_reno_pure_ssthresh, struct sock *sk)
+{
+	const struct tcp_sock *tp = (const struct tcp_sock *)sk;
+	__u32 half = tp->snd_cwnd >> 1;
+
+	return half > 2 ? half : 2;
+}
+
+SEC(".struct_ops")
+struct tcp_congestion_ops bpf_reno_pure = {
+	.ssthresh	= (void *)bpf_reno_pure_ssthresh,
+	.cong_avoid	= (void *)bpf_reno_cong_avoid,
+	.undo_cwnd	= (void *)bpf_reno_undo_cwnd,
+	.name		= "bpf_reno_pure",
+};
 
 SEC(".struct_ops")
 struct tcp_congestion_ops bpf_reno = {

@@ -72,6 +72,11 @@ static struct {
 	__u32 name_len;
 	__u32 slot_off[NR_SLOTS];	/* of data.<member>, in the value */
 	int prog_fd[NR_SLOTS];
+	/*
+	 * The object's BTF: BPF_MAP_CREATE wants a valid btf_fd with a
+	 * btf_vmlinux_value_type_id, as libbpf passes it.
+	 */
+	int btf_fd;
 } layout;
 
 static unsigned int next_name;
@@ -179,12 +184,16 @@ static void read_layout(struct bpf_object *obj)
 			die("program %s is not loaded", slots[i].prog);
 	}
 	btf__free(btf);
+	layout.btf_fd = bpf_object__btf_fd(obj);
+	if (layout.btf_fd < 0)
+		die("the object has no BTF");
 }
 
 /* Create a struct_ops map and register it under a new name; its fd. */
 static int register_one(void *value)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		.btf_fd = layout.btf_fd,
 		.btf_vmlinux_value_type_id = layout.type_id,
 	);
 	char name[16];
