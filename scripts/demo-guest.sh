@@ -13,6 +13,10 @@ secs=${DEMO_SECONDS:-8}
 # Where the cwnd samples go: the results directory vm-run.sh mounts.
 plots=${DEMO_PLOTS:-/mnt/out}
 delay=${DEMO_DELAY:-20ms}
+# A bottleneck with a short queue, so that the windows meet losses and the
+# cwnd picture shows each algorithm's response to them.
+rate=${DEMO_RATE:-100mbit}
+limit=${DEMO_LIMIT:-300}
 
 step() { printf '\n==== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
@@ -20,7 +24,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 step "Kernel $(uname -r); congestion controls before registering"
 run cat /proc/sys/net/ipv4/tcp_available_congestion_control
 
-step "Two network namespaces joined by veth, $delay of delay each way (netem)"
+step "Two network namespaces joined by veth, $delay of delay each way, $rate with a $limit packet queue (netem)"
 ip netns add srv
 ip netns add cli
 ip link add veth-c netns cli type veth peer name veth-s netns srv
@@ -29,7 +33,7 @@ ip -n cli addr add 10.200.0.2/24 dev veth-c
 for ns in srv cli; do
 	ip -n $ns link set lo up
 	ip -n $ns link set veth-${ns:0:1} up
-	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" limit 10000
+	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" rate "$rate" limit "$limit"
 done
 
 step "Register bpf_cubic: one BPF_MAP_TYPE_STRUCT_OPS map update"

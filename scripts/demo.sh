@@ -54,7 +54,7 @@ set output '$res/cwnd.png'
 set title 'cwnd over time, veth + netem ($VARIANT kernel, release build)'
 set xlabel 'seconds into the transfer'
 set ylabel 'cwnd (segments)'
-set key top left
+set key bottom right
 set grid
 plot '$res/cwnd-cubic.dat' using 1:2 with linespoints title 'cubic (built in)', \
      '$res/cwnd-bpf_cubic.dat' using 1:2 with linespoints title 'bpf\_cubic (struct\_ops)'
