@@ -8,6 +8,7 @@
 # Environment: BENCH_ITERS, BENCH_OP_ROUNDS (st_bench), BENCH_CYCLES,
 # BENCH_STRUCTS (st_regbench), BENCH_SECONDS, BENCH_DELAY (throughput).
 set -euo pipefail
+. "$(dirname "$0")/guest-netns.sh"
 [ $# -eq 5 ] || { echo "usage: $0 MODULE BPFTOOL RENO_OBJ CUBIC_OBJ REGBENCH" >&2; exit 2; }
 mod=$1
 bpftool=$2
@@ -53,16 +54,7 @@ unregister_all
 "$regbench" "$reno" memory "$structs" | sed 's/^regbench: /BENCH mem /'
 
 # Throughput of bpf_cubic over cubic: two namespaces, veth, netem delay.
-ip netns add srv
-ip netns add cli
-ip link add veth-c netns cli type veth peer name veth-s netns srv
-ip -n srv addr add 10.201.0.1/24 dev veth-s
-ip -n cli addr add 10.201.0.2/24 dev veth-c
-for ns in srv cli; do
-	ip -n $ns link set lo up
-	ip -n $ns link set veth-${ns:0:1} up
-	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" limit 10000
-done
+netns_pair 10.201.0 delay "$delay" limit 10000
 "$bpftool" struct_ops register "$cubic" >/dev/null
 port=5300
 for ca in cubic bpf_cubic bpf_cubic cubic; do

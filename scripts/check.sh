@@ -79,6 +79,7 @@ expected+=" kmemleak-off-detected exit-code-carried hang-timeout interrupt-stops
 expected+=" parity-regression-detected parity-errno-change-detected parity-equal-passes"
 expected+=" parity-missing-detected"
 expected+=" stress-verdict-splat stress-verdict-leak stress-verdict-died stress-verdict-clean"
+expected+=" bench-ratio-per-boot"
 [ "$VARIANT" = series ] && expected+=" tree-drops-patch export-unchanged fuzz-oracle-detected"
 for n in $expected; do
 	grep -qE "^(PASS|FAIL) $n( |\$)" "$results/harness.log" ||

@@ -4,6 +4,7 @@
 #   ST_SWAP "none" skips the live replacement (and SECOND_OBJ, the
 #   implementation the link moves to).
 set -euo pipefail
+. "$(dirname "$0")/guest-netns.sh"
 [ $# -eq 4 ] || { echo "usage: $0 BPFTOOL BPF_CUBIC_OBJ ST_SWAP SECOND_OBJ" >&2; exit 2; }
 bpftool=$1
 obj=$2
@@ -25,16 +26,7 @@ step "Kernel $(uname -r); congestion controls before registering"
 run cat /proc/sys/net/ipv4/tcp_available_congestion_control
 
 step "Two network namespaces joined by veth, $delay of delay each way, $rate with a $limit packet queue (netem)"
-ip netns add srv
-ip netns add cli
-ip link add veth-c netns cli type veth peer name veth-s netns srv
-ip -n srv addr add 10.200.0.1/24 dev veth-s
-ip -n cli addr add 10.200.0.2/24 dev veth-c
-for ns in srv cli; do
-	ip -n $ns link set lo up
-	ip -n $ns link set veth-${ns:0:1} up
-	ip netns exec $ns tc qdisc add dev veth-${ns:0:1} root netem delay "$delay" rate "$rate" limit "$limit"
-done
+netns_pair 10.200.0 delay "$delay" rate "$rate" limit "$limit"
 
 step "Register bpf_cubic: one BPF_MAP_TYPE_STRUCT_OPS map update"
 run "$bpftool" struct_ops register "$obj"

@@ -177,6 +177,26 @@ verdict_case stress-verdict-leak 0 "splats 0, leaks 2" '' \
 verdict_case stress-verdict-died 126 "splats 1, leaks unknown" '' '' failed
 verdict_case stress-verdict-clean 0 "splats 0, leaks 0" '' '' scanned
 
+# make bench's table takes each BPF/native ratio within one boot, then the
+# median over the boots: fed two boots whose ratios (3 and 5) differ from
+# the ratio of the medians (65 / 15), it must print 4.00 (3.00..5.00).
+bf=$res/bench-raw.txt
+{
+	printf '%s %s\n' 10 30 20 100 | while read -r native bpf; do
+		echo "series wall kernel release=x"
+		echo "series wall op ca=reno op=loop median=0.00"
+		echo "series wall op ca=reno op=ssthresh median=$native"
+		echo "series wall op ca=bpf_reno op=loop median=0.00"
+		echo "series wall op ca=bpf_reno op=ssthresh median=$bpf"
+	done
+} >"$bf"
+python3 "$TOP/scripts/bench-report.py" "$bf" >"$res/bench-report.txt" 2>&1 || true
+got=$(grep -m1 '^ssthresh  *bpf_reno/reno ' "$res/bench-report.txt" || true)
+case $got in
+*"4.00 (3.00..5.00)"*) ok bench-ratio-per-boot ;;
+*) ko bench-ratio-per-boot "bench-report.py printed '$got'" ;;
+esac
+
 # make tree after a patch is dropped from patches/series yields a tree
 # without that patch's change, and every file the patch changed is newer
 # than the kernel built before (so kbuild compiles it again).  Run on a
