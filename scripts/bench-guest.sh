@@ -44,7 +44,7 @@ per_op() { # per_op CA
 }
 "$bpftool" struct_ops register "$reno" >/dev/null
 "$bpftool" struct_ops register "$cubic" >/dev/null
-for ca in reno bpf_reno bpf_reno_pure cubic bpf_cubic; do
+for ca in reno st_reno bpf_reno bpf_reno_pure cubic bpf_cubic; do
 	per_op "$ca"
 done
 unregister_all

@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 
 OURS, CTRL = "series", "upstream"
-CAS = ("reno", "bpf_reno", "bpf_reno_pure", "cubic", "bpf_cubic")
+CAS = ("reno", "st_reno", "bpf_reno", "bpf_reno_pure", "cubic", "bpf_cubic")
 PAIRS = (("bpf_reno", "reno"), ("bpf_reno_pure", "reno"), ("bpf_cubic", "cubic"))
 OPS = ("ssthresh", "cong_avoid")
 
