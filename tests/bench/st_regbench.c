@@ -25,7 +25,8 @@
  *   regbench: cycles=N median=<us> p10=<us> p90=<us> us/cycle
  *
  * memory K: reads Slab, SUnreclaim, VmallocUsed and Percpu from
- * /proc/meminfo and the pages of /proc/vmallocinfo, registers K structs
+ * /proc/meminfo, the pages of /proc/vmallocinfo and the bytes of the slab
+ * objects in use (/proc/slabinfo: active_objs x objsize), registers K structs
  * and keeps them, waits 1 s, reads again and prints the differences, in
  * total and per struct; then unregisters them all.
  *
@@ -297,6 +298,8 @@ static void bench_cycles(unsigned long n, void *value)
 struct mem {
 	long long slab_kb, sunreclaim_kb, vmalloc_kb, percpu_kb;
 	long long vmalloc_pages;
+	/* The objects in use, by /proc/slabinfo: active_objs x objsize. */
+	long long slab_obj_bytes;
 };
 
 static void read_mem(struct mem *m)
@@ -343,6 +346,18 @@ static void read_mem(struct mem *m)
 			m->vmalloc_pages += strtoll(p + strlen(" pages="), NULL, 10);
 	}
 	fclose(f);
+
+	f = fopen("/proc/slabinfo", "r");
+	if (!f)
+		die_errno("fopen(/proc/slabinfo)");
+	while (fgets(line, sizeof(line), f)) {
+		long long active, total, objsize;
+		char name[128];
+
+		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &total, &objsize) == 4)
+			m->slab_obj_bytes += active * objsize;
+	}
+	fclose(f);
 }
 
 /* Room for @n more descriptors, if the hard limit allows. */
@@ -385,9 +400,11 @@ static void bench_memory(unsigned long k, void *value)
 	d.percpu_kb = after.percpu_kb - before.percpu_kb;
 	printf("regbench: memory structs=%lu slab_kB=%lld sunreclaim_kB=%lld vmalloc_kB=%lld vmalloc_pages=%lld percpu_kB=%lld\n",
 	       k, d.slab_kb, d.sunreclaim_kb, d.vmalloc_kb, d.vmalloc_pages, d.percpu_kb);
-	printf("regbench: memory per_struct slab_per_struct_B=%.1f sunreclaim_per_struct_B=%.1f vmalloc_per_struct_B=%.1f vmalloc_pages_per_struct_B=%.1f percpu_per_struct_B=%.1f\n",
+	d.slab_obj_bytes = after.slab_obj_bytes - before.slab_obj_bytes;
+	printf("regbench: memory per_struct slab_per_struct_B=%.1f sunreclaim_per_struct_B=%.1f vmalloc_per_struct_B=%.1f vmalloc_pages_per_struct_B=%.1f percpu_per_struct_B=%.1f slab_objects_per_struct_B=%.1f\n",
 	       d.slab_kb * 1024.0 / k, d.sunreclaim_kb * 1024.0 / k, d.vmalloc_kb * 1024.0 / k,
-	       (double)d.vmalloc_pages * page / k, d.percpu_kb * 1024.0 / k);
+	       (double)d.vmalloc_pages * page / k, d.percpu_kb * 1024.0 / k,
+	       (double)d.slab_obj_bytes / k);
 
 	while (nr_live)
 		unregister_one(live_fds[--nr_live]);
