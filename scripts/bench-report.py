@@ -121,15 +121,18 @@ def main():
                f"{nwall} boots each under QEMU TCG")
     out += per_op(boots, "wall", "ns")
 
-    out.append("\nRegister + unregister (create, update, delete, close), us/cycle, "
+    out.append("\nRegister + unregister (create, update, delete, close), us, "
                "median (min..max) over boots")
-    cols = [fig([float(kv["median"]) for kv in kinds(boots, v, "reg")]) for v in (OURS, CTRL)]
-    r = ratio(med([float(kv["median"]) for kv in kinds(boots, OURS, "reg")]),
-              med([float(kv["median"]) for kv in kinds(boots, CTRL, "reg")]))
     out.append(f"{'':<20} {'ours':>22} {'control':>22} {'ours/ctrl':>9}")
-    out.append(f"{'us/cycle':<20} {cols[0]:>22} {cols[1]:>22} {(f'{r:.2f}' if r else 'n/a'):>9}")
+    for key, label in (("median", "us/cycle"), ("reg_median", "create+update"),
+                       ("unreg_median", "delete+close")):
+        vals = [[float(kv[key]) for kv in kinds(boots, v, "reg") if key in kv]
+                for v in (OURS, CTRL)]
+        r = ratio(med(vals[0]), med(vals[1]))
+        out.append(f"{label:<20} {fig(vals[0]):>22} {fig(vals[1]):>22} "
+                   f"{(f'{r:.2f}' if r else 'n/a'):>9}")
 
-    out.append("\nMemory per registered struct (kernel counters: /proc/meminfo, /proc/vmallocinfo)")
+    out.append("\nMemory per registered struct (kernel counters: /proc/meminfo, /proc/slabinfo, /proc/vmallocinfo)")
     keys = sorted({k for v in (OURS, CTRL) for kv in kinds(boots, v, "mem") for k in kv
                    if k.endswith("_per_struct_B")})
     for k in keys:

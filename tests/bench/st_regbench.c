@@ -20,9 +20,12 @@
  *   unregister  BPF_MAP_DELETE_ELEM of key 0, then close() of the map
  *
  * cycles N: times N register + unregister cycles (after 20 warm-up cycles)
- * with CLOCK_MONOTONIC and prints the median, 10th and 90th percentiles:
+ * with CLOCK_MONOTONIC and prints the median, 10th and 90th percentiles of
+ * a cycle, and the medians of its two halves (unregister includes the
+ * synchronize_rcu() of TCP's unregister, and so most of the spread):
  *
- *   regbench: cycles=N median=<us> p10=<us> p90=<us> us/cycle
+ *   regbench: cycles=N median=<us> p10=<us> p90=<us> reg_median=<us>
+ *             unreg_median=<us> us/cycle
  *
  * memory K: reads Slab, SUnreclaim, VmallocUsed and Percpu from
  * /proc/meminfo, the pages of /proc/vmallocinfo and the bytes of the slab
@@ -271,27 +274,43 @@ static double percentile(const double *v, unsigned long n, unsigned int pct)
 	return v[rank ? rank - 1 : 0];
 }
 
+static double median(double *v, unsigned long n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static void bench_cycles(unsigned long n, void *value)
 {
-	double *t, median;
+	double *t, *reg, *unreg, med;
 	unsigned long i;
 
-	t = calloc(n, sizeof(*t));
+	t = calloc(3 * n, sizeof(*t));
 	if (!t)
 		die_errno("calloc()");
+	reg = t + n;
+	unreg = t + 2 * n;
 
 	for (i = 0; i < WARMUP_CYCLES + n; i++) {
-		double t0 = now_us();
+		double t0, t1, t2;
+		int fd;
 
-		unregister_one(register_one(value));
-		if (i >= WARMUP_CYCLES)
-			t[i - WARMUP_CYCLES] = now_us() - t0;
+		t0 = now_us();
+		fd = register_one(value);
+		t1 = now_us();
+		unregister_one(fd);
+		t2 = now_us();
+		if (i < WARMUP_CYCLES)
+			continue;
+		t[i - WARMUP_CYCLES] = t2 - t0;
+		reg[i - WARMUP_CYCLES] = t1 - t0;
+		unreg[i - WARMUP_CYCLES] = t2 - t1;
 	}
 
-	qsort(t, n, sizeof(*t), cmp_double);
-	median = n % 2 ? t[n / 2] : (t[n / 2 - 1] + t[n / 2]) / 2;
-	printf("regbench: cycles=%lu median=%.1f p10=%.1f p90=%.1f us/cycle\n",
-	       n, median, percentile(t, n, 10), percentile(t, n, 90));
+	med = median(t, n);
+	printf("regbench: cycles=%lu median=%.1f p10=%.1f p90=%.1f reg_median=%.1f unreg_median=%.1f us/cycle\n",
+	       n, med, percentile(t, n, 10), percentile(t, n, 90),
+	       median(reg, n), median(unreg, n));
 	free(t);
 }
 
