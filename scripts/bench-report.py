@@ -3,40 +3,45 @@
 
 usage: bench-report.py RAW
 
-RAW has one line per figure: "VARIANT MODE KIND key=value ...", VARIANT
-series (ours) or upstream (the control), MODE wall, KIND op
-(st_bench), reg and mem (st_regbench), tput (iperf3), kernel.  Each wall
-round is one boot: ratios between algorithms are taken within a boot, then
-the median over the boots is reported with the spread (min..max).
+RAW has one line per figure: "VARIANT KIND key=value ...", VARIANT series
+(ours) or upstream (the control), KIND kernel (the first line of a boot),
+op (st_bench), reg and mem (st_regbench), tput (iperf3).  Ratios between
+algorithms are taken within a boot, then the median over the boots is
+reported with the spread (min..max).  The algorithms are those the guest
+measured, in the order it measured them.
 """
 import statistics
 import sys
 from collections import defaultdict
 
 OURS, CTRL = "series", "upstream"
-CAS = ("reno", "st_reno", "bpf_reno", "bpf_reno_pure", "cubic", "bpf_cubic")
-PAIRS = (("bpf_reno", "reno"), ("bpf_reno_pure", "reno"), ("bpf_cubic", "cubic"))
+PAIRS = (("bpf_reno", "reno"), ("bpf_reno_pure", "reno"), ("bpf_cubic", "cubic"),
+         ("bpf_reno", "st_reno"))
 OPS = ("ssthresh", "cong_avoid")
 
 
 def parse(path):
-    """Lines grouped by (variant, mode, boot), boot counted per variant."""
+    """Lines grouped by (variant, boot), boot counted per variant; the
+    algorithms in the order they first appear."""
     boots = defaultdict(list)
     count = defaultdict(int)
+    cas = []
     for line in open(path):
         f = line.split()
-        if len(f) < 3:
+        if len(f) < 2:
             continue
-        var, mode, kind = f[0], f[1], f[2]
-        kv = dict(x.split("=", 1) for x in f[3:] if "=" in x)
+        var, kind = f[0], f[1]
+        kv = dict(x.split("=", 1) for x in f[2:] if "=" in x)
         if kind == "kernel":
-            count[var, mode] += 1
-        boots[var, mode, count[var, mode]].append((kind, kv))
-    return boots
+            count[var] += 1
+        if kind == "op" and kv.get("ca") not in cas:
+            cas.append(kv["ca"])
+        boots[var, count[var]].append((kind, kv))
+    return boots, cas
 
 
-def by_boot(boots, var, mode):
-    return [v for (bv, bm, _), v in sorted(boots.items()) if bv == var and bm == mode]
+def by_boot(boots, var):
+    return [v for (bv, _), v in sorted(boots.items()) if bv == var]
 
 
 def op_cost(boot, ca, op):
@@ -72,20 +77,21 @@ def ratio(a, b):
     return a / b if a is not None and b else None
 
 
-def per_op(boots, mode, unit):
+def per_op(boots, cas):
     out = []
     for net in (True, False):
+        idx = 1 if net else 0
         what = "the call alone (op minus the bare loop)" if net else "with the loop around it"
-        out.append(f"\nPer-op cost, {unit}/call, {what}; median (min..max) over boots")
+        out.append(f"\nPer-op cost, ns/call, {what}; median (min..max) over boots")
         out.append(f"{'op':<11} {'algorithm':<14} {'ours':>22} {'control':>22} {'ours/ctrl':>9}")
         for op in OPS:
-            for ca in CAS:
+            for ca in cas:
                 cols, meds = [], []
                 for var in (OURS, CTRL):
                     vals = []
-                    for b in by_boot(boots, var, mode):
+                    for b in by_boot(boots, var):
                         c = op_cost(b, ca, op)
-                        vals.append(None if c is None else c[0 if not net else 1])
+                        vals.append(None if c is None else c[idx])
                     cols.append(fig(vals))
                     meds.append(med(vals))
                 r = ratio(meds[0], meds[1])
@@ -98,9 +104,8 @@ def per_op(boots, mode, unit):
                 cols = []
                 for var in (OURS, CTRL):
                     vals = []
-                    for b in by_boot(boots, var, mode):
+                    for b in by_boot(boots, var):
                         x, y = op_cost(b, bpf, op), op_cost(b, nat, op)
-                        idx = 1 if net else 0
                         vals.append(ratio(x[idx], y[idx]) if x and y else None)
                     cols.append(fig(vals, "{:.2f}"))
                 out.append(f"{op:<11} {bpf + '/' + nat:<22} {cols[0]:>22} {cols[1]:>22}")
@@ -108,18 +113,18 @@ def per_op(boots, mode, unit):
 
 
 def kinds(boots, var, kind):
-    return [kv for b in by_boot(boots, var, "wall") for k, kv in b if k == kind]
+    return [kv for b in by_boot(boots, var) for k, kv in b if k == kind]
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench-report.py RAW")
-    boots = parse(sys.argv[1])
+    boots, cas = parse(sys.argv[1])
     out = []
-    nwall = len(by_boot(boots, OURS, "wall"))
+    nboots = len(by_boot(boots, OURS))
     out.append(f"make bench: ours (series) and the control (upstream), release kernels, "
-               f"{nwall} boots each under QEMU TCG")
-    out += per_op(boots, "wall", "ns")
+               f"{nboots} boots each under QEMU TCG")
+    out += per_op(boots, cas)
 
     out.append("\nRegister + unregister (create, update, delete, close), us, "
                "median (min..max) over boots")
@@ -142,10 +147,10 @@ def main():
                    f"{(f'{r:.2f}' if r else 'n/a'):>9}")
 
     out.append("\nTCP throughput over veth + netem, bpf_cubic/cubic within each boot")
-    cols, meds = [], []
+    cols = []
     for v in (OURS, CTRL):
         vals = []
-        for b in by_boot(boots, v, "wall"):
+        for b in by_boot(boots, v):
             t = defaultdict(list)
             for k, kv in b:
                 if k == "tput":
@@ -153,7 +158,6 @@ def main():
             if t["cubic"] and t["bpf_cubic"]:
                 vals.append(statistics.mean(t["bpf_cubic"]) / statistics.mean(t["cubic"]))
         cols.append(fig(vals, "{:.3f}"))
-        meds.append(med(vals))
     out.append(f"{'bpf_cubic/cubic':<20} {cols[0]:>22} {cols[1]:>22}")
     print("\n".join(out))
 

@@ -4,21 +4,22 @@
 #
 # Both kernels are the demo flavour (no KASAN, lockdep, kmemleak).  Each
 # round boots one, then the other (the order alternates), and runs
-# scripts/bench-guest.sh: per-op cost of native reno/cubic and BPF
-# bpf_reno/bpf_cubic (tests/bench/st_bench.c, a module calling the ops
-# through icsk_ca_ops), register + unregister latency and memory per
+# scripts/bench-guest.sh: per-op cost of native reno/cubic, st_reno (reno
+# compiled into the bench module) and BPF bpf_reno/bpf_reno_pure/bpf_cubic
+# (tests/bench/st_bench.c, a module calling the ops through icsk_ca_ops), register + unregister latency and memory per
 # registered struct (tests/bench/st_regbench.c), TCP throughput of bpf_cubic
 # over cubic.
 #
 # usage: scripts/bench.sh
 # Environment: BENCH_ROUNDS (default 3) and bench-guest.sh's BENCH_*
-# settings.
+# settings, passed to the guest.
 set -euo pipefail
 FLAVOUR=demo
 VARIANT=series # the tools; both variants' kernels are built below
 . "$(dirname "$0")/config.sh"
 [ $# -eq 0 ] || { echo "usage: $0" >&2; exit 2; }
 rounds=${BENCH_ROUNDS:-3}
+guest_settings=$(guest_env BENCH_)
 res=$BUILD/bench
 bench=$TOP/tests/bench
 
@@ -34,8 +35,7 @@ for v in series upstream; do
 		. "$TOP/scripts/config.sh"
 		"$TOP/scripts/build-kernel.sh"
 		build_demo_objs bench-objs bpf_cubic.bpf.o
-		grep -qE '^CONFIG_(PROVE_LOCKING|KASAN|DEBUG_KMEMLEAK)=y' "$KOUT/.config" &&
-			die "$KOUT/.config has a debug option: not a release kernel"
+		require_release_kernel "$KOUT/.config" "make bench"
 		rm -rf "$OUT/bench-mod"
 		mkdir -p "$OUT/bench-mod"
 		cp "$bench/Kbuild" "$bench/st_bench.c" "$OUT/bench-mod/"
@@ -52,13 +52,12 @@ gcc -O2 -Wall -Werror -I"$STOUT/tools/include" -I"$SRC/tools/include/uapi" \
 
 guest() { # guest VARIANT DIR
 	local o=$BUILD/out/$1-$FLAVOUR rc=0
-	# The guest gets the command line only: pass bench-guest.sh's settings.
-	# shellcheck disable=SC2046 # one NAME=VALUE per word
+	# shellcheck disable=SC2086 # one NAME=VALUE per word
 	VARIANT=$1 "$TOP/scripts/vm-run.sh" -q -K -t 1200 -o "$2" -- \
-		env $(env | grep '^BENCH_[A-Z_]*=[0-9A-Za-z.]*$' || true) "$TOP/scripts/bench-guest.sh" "$o/bench-mod/st_bench.ko" "$o/selftests/tools/sbin/bpftool" \
+		env $guest_settings "$TOP/scripts/bench-guest.sh" "$o/bench-mod/st_bench.ko" "$o/selftests/tools/sbin/bpftool" \
 		"$STOUT/bench_reno.bpf.o" "$o/selftests/bpf_cubic.bpf.o" "$STOUT/st_regbench" || rc=$?
 	[ $rc -eq 0 ] || die "bench round in $2 failed (exit $rc); see $2/output.log"
-	grep '^BENCH ' "$2/output.log" | sed "s/^BENCH /$1 wall /" >>"$res/raw.txt"
+	grep '^BENCH ' "$2/output.log" | sed "s/^BENCH /$1 /" >>"$res/raw.txt"
 }
 order=(series upstream)
 for ((r = 1; r <= rounds; r++)); do

@@ -60,6 +60,26 @@ need() {
 		command -v "$t" >/dev/null || die "missing tool '$t' (run scripts/deps.sh)"
 	done
 }
+# Refuse a kernel config with a debug option that would distort timings.
+# usage: require_release_kernel CONFIG WHAT
+require_release_kernel() {
+	if grep -qE '^CONFIG_(KASAN|PROVE_LOCKING|LOCKDEP|DEBUG_KMEMLEAK)=y' "$1"; then
+		die "$1 has debug options (KASAN, lockdep or kmemleak); $2 needs a release kernel"
+	fi
+}
+# The guest gets its command line only: print the NAME=VALUE words of the
+# exported variables whose names start with PREFIX, for env(1) there.
+# Values are passed as single words, so only [0-9A-Za-z.:/_-] is allowed.
+# Assign its output (var=$(guest_env P)) so that set -e sees a refusal.
+# usage: guest_env PREFIX
+guest_env() {
+	local name
+	for name in $(compgen -e "$1"); do
+		[[ ${!name} =~ ^[0-9A-Za-z.:/_-]*$ ]] ||
+			die "$name='${!name}': only [0-9A-Za-z.:/_-] can be passed to the guest"
+		printf '%s=%s\n' "$name" "${!name}"
+	done
+}
 # One lock on build/: jobs that build from build/linux hold it shared, a
 # job that moves build/linux's checkout (lint's bisect) holds it exclusive.
 # Held until the script exits (fd 9).

@@ -35,13 +35,13 @@ if [ "$VARIANT" = series ]; then
 	build_bpf_obj "$STOUT/bpf_cubic_tuned.c" "$STOUT/bpf_cubic_tuned.bpf.o"
 fi
 
-if grep -qE '^CONFIG_(KASAN|PROVE_LOCKING|LOCKDEP|DEBUG_KMEMLEAK)=y' "$KOUT/.config"; then
-	die "$KOUT/.config has debug options; the demo's figures need a release kernel"
-fi
+require_release_kernel "$KOUT/.config" "the demo"
 progress "demo kernel: release build (no KASAN, lockdep or kmemleak in $KOUT/.config)"
 res=$BUILD/demo/$VARIANT
+guest_settings=$(guest_env DEMO_)
+# shellcheck disable=SC2086 # one NAME=VALUE per word
 "$TOP/scripts/vm-run.sh" -t 900 -o "$res" -- \
-	"$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$swap" "$STOUT/bpf_cubic_tuned.bpf.o"
+	env $guest_settings "$TOP/scripts/demo-guest.sh" "$BPFTOOL" "$STOUT/bpf_cubic.bpf.o" "$swap" "$STOUT/bpf_cubic_tuned.bpf.o"
 
 # The picture: cwnd over time of the two transfers, from the guest's samples.
 need gnuplot

@@ -177,17 +177,20 @@ verdict_case stress-verdict-leak 0 "splats 0, leaks 2" '' \
 verdict_case stress-verdict-died 126 "splats 1, leaks unknown" '' '' failed
 verdict_case stress-verdict-clean 0 "splats 0, leaks 0" '' '' scanned
 
-# make bench's table takes each BPF/native ratio within one boot, then the
-# median over the boots: fed two boots whose ratios (3 and 5) differ from
-# the ratio of the medians (65 / 15), it must print 4.00 (3.00..5.00).
+# make bench's table takes each BPF/native ratio within one boot, of the
+# calls with the boot's own loop subtracted, then the median over the
+# boots: fed two boots whose ratios (30 / 10 and 100 / 20) differ from the
+# ratio of the medians (65 / 15), from the ratios with the loop (32 / 12,
+# 104 / 24) and from those with the other boot's loop, it must print
+# 4.00 (3.00..5.00).
 bf=$res/bench-raw.txt
 {
-	printf '%s %s\n' 10 30 20 100 | while read -r native bpf; do
-		echo "series wall kernel release=x"
-		echo "series wall op ca=reno op=loop median=0.00"
-		echo "series wall op ca=reno op=ssthresh median=$native"
-		echo "series wall op ca=bpf_reno op=loop median=0.00"
-		echo "series wall op ca=bpf_reno op=ssthresh median=$bpf"
+	printf '%s %s %s\n' 2 12 32 4 24 104 | while read -r loop native bpf; do
+		echo "series kernel release=x"
+		echo "series op ca=reno op=loop median=$loop"
+		echo "series op ca=reno op=ssthresh median=$native"
+		echo "series op ca=bpf_reno op=loop median=$loop"
+		echo "series op ca=bpf_reno op=ssthresh median=$bpf"
 	done
 } >"$bf"
 python3 "$TOP/scripts/bench-report.py" "$bf" >"$res/bench-report.txt" 2>&1 || true

@@ -7,8 +7,8 @@
  *        st_regbench OBJ memory K
  *
  * OBJ is bench_reno.bpf.o.  libbpf opens and loads it, which loads its
- * three programs (and creates libbpf's own struct_ops map, which is never
- * registered).  Registration itself is done with raw bpf() commands, with
+ * four programs (and creates libbpf's own two struct_ops maps, which are
+ * never registered); the structs registered here use bpf_reno's three.  Registration itself is done with raw bpf() commands, with
  * the layout of the map value read from the running kernel's BTF, so the
  * tool works unchanged on any 6.1-compatible kernel:
  *
@@ -307,6 +307,7 @@ static void bench_cycles(unsigned long n, void *value)
 		unreg[i - WARMUP_CYCLES] = t2 - t1;
 	}
 
+	/* median() sorts: t is in order for the percentiles too. */
 	med = median(t, n);
 	printf("regbench: cycles=%lu median=%.1f p10=%.1f p90=%.1f reg_median=%.1f unreg_median=%.1f us/cycle\n",
 	       n, med, percentile(t, n, 10), percentile(t, n, 90),
@@ -370,10 +371,10 @@ static void read_mem(struct mem *m)
 	if (!f)
 		die_errno("fopen(/proc/slabinfo)");
 	while (fgets(line, sizeof(line), f)) {
-		long long active, total, objsize;
-		char name[128];
+		long long active, objsize;
 
-		if (sscanf(line, "%127s %lld %lld %lld", name, &active, &total, &objsize) == 4)
+		/* name active_objs num_objs objsize ... */
+		if (sscanf(line, "%*s %lld %*s %lld", &active, &objsize) == 2)
 			m->slab_obj_bytes += active * objsize;
 	}
 	fclose(f);
